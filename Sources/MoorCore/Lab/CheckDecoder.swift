@@ -1,0 +1,80 @@
+/// Reads `checks`: each needs a unique name and exactly one target.
+enum CheckDecoder {
+    static let targetKeys = ["url", "tcp", "tls", "postgres", "command"]
+    static let keys = ["name"] + targetKeys + ["on", "timeout", "expect", "warn", "tags", "method", "headers", "body",
+                                               "serverName", "ca", "cert", "key", "insecure", "kubeconfig"]
+
+    static func checks(_ node: NodeReader, hostNames: Set<String>) -> [CheckSpec] {
+        guard let items = node.list() else { return [] }
+        var seen: [String: Int] = [:]
+        var result: [CheckSpec] = []
+        for item in items {
+            guard let check = check(item, hostNames: hostNames) else { continue }
+            if let line = seen[check.name] {
+                item.error("check name `\(check.name)` is used twice (first at line \(line)); names must be unique")
+                continue
+            }
+            seen[check.name] = item.position.line
+            result.append(check)
+        }
+        return result
+    }
+
+    static func check(_ node: NodeReader, hostNames: Set<String>) -> CheckSpec? {
+        guard let map = node.mapping(keys: keys), let name = map.required("name")?.string() else { return nil }
+        let given = targetKeys.filter { map[$0] != nil }
+        guard given.count == 1, let key = given.first, let value = map[key] else {
+            let found = given.isEmpty ? "none" : given.map { "`\($0)`" }.joined(separator: " and ")
+            node.error("check `\(name)` needs exactly one of url, tcp, tls, postgres, command; found \(found)")
+            return nil
+        }
+        let target: CheckSpec.Target
+        switch key {
+        case "url":
+            guard let url = value.string() else { return nil }
+            guard Validate.isHTTPURL(url) else {
+                value.error("`\(value.path)` must be an http:// or https:// URL, found `\(url)`")
+                return nil
+            }
+            target = .url(url)
+        case "command":
+            guard let argv = value.strings(), !argv.isEmpty else {
+                value.error("`\(value.path)` must be a non-empty list of arguments")
+                return nil
+            }
+            target = .command(argv)
+        default:
+            guard let address = value.string() else { return nil }
+            guard address.contains(":"), let port = Int(address.split(separator: ":").last ?? ""), (1...65535).contains(port) else {
+                value.error("`\(value.path)` must be `host:port`, found `\(address)`")
+                return nil
+            }
+            target = key == "tcp" ? .tcp(address) : key == "tls" ? .tls(address) : .postgres(address)
+        }
+        var check = CheckSpec(name: name, target: target)
+        check.on = LabDecoder.hostReference(map["on"], hosts: hostNames)
+        if let timeout = map["timeout"], let text = timeout.string() {
+            if let ms = Units.milliseconds(text), ms > 0 { check.timeoutMilliseconds = ms } else {
+                timeout.error("`\(timeout.path)` must be a duration such as `5s` or `500ms`, found `\(text)`")
+            }
+        }
+        check.expect = map["expect"]?.strings() ?? []
+        check.warn = map["warn"]?.strings() ?? []
+        check.tags = map["tags"]?.strings() ?? []
+        check.method = map["method"]?.string()
+        if let headers = map["headers"]?.entries() {
+            for (header, keyed) in headers { check.headers[header] = keyed.value.string() }
+        }
+        check.body = map["body"]?.string()
+        check.serverName = map["serverName"]?.string()
+        check.ca = map["ca"]?.string()
+        check.cert = map["cert"]?.string()
+        check.key = map["key"]?.string()
+        check.insecure = map["insecure"]?.bool() ?? false
+        check.kubeconfig = map["kubeconfig"]?.string()
+        if (check.cert == nil) != (check.key == nil) {
+            node.error("check `\(name)` gives `cert` without `key` or the reverse; give both")
+        }
+        return check
+    }
+}

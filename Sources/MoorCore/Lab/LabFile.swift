@@ -1,0 +1,164 @@
+/// The decoded lab file (`moor.yaml`), version 1. See LABFILE.md in the README.
+public struct LabFile: Sendable, Equatable {
+    public var version: Int
+    public var hosts: [HostSpec]
+    public var cluster: ClusterSpec?
+    public var expose: ExposeSpec?
+    public var remoteAccess: RemoteAccessSpec?
+    public var kubeContext: String?
+    public var gitops: GitOpsSpec?
+    public var secrets: [SecretTemplateSpec]
+    public var storage: StorageSpec?
+    public var checks: [CheckSpec]
+
+    public init(version: Int = 1, hosts: [HostSpec] = [], cluster: ClusterSpec? = nil, expose: ExposeSpec? = nil,
+                remoteAccess: RemoteAccessSpec? = nil, kubeContext: String? = nil, gitops: GitOpsSpec? = nil,
+                secrets: [SecretTemplateSpec] = [], storage: StorageSpec? = nil, checks: [CheckSpec] = []) {
+        self.version = version
+        self.hosts = hosts
+        self.cluster = cluster
+        self.expose = expose
+        self.remoteAccess = remoteAccess
+        self.kubeContext = kubeContext
+        self.gitops = gitops
+        self.secrets = secrets
+        self.storage = storage
+        self.checks = checks
+    }
+
+    public func host(named name: String?) -> HostSpec {
+        guard let name else { return .local }
+        return hosts.first { $0.name == name } ?? HostSpec(name: name, ssh: nil)
+    }
+}
+
+/// A machine moor talks to: over ssh when `ssh` is set, else this machine.
+public struct HostSpec: Sendable, Equatable {
+    public var name: String
+    public var ssh: String?
+
+    public init(name: String, ssh: String?) {
+        self.name = name
+        self.ssh = ssh
+    }
+
+    public static let local = HostSpec(name: "local", ssh: nil)
+    public var isLocal: Bool { ssh == nil }
+}
+
+public struct ClusterSpec: Sendable, Equatable {
+    public var name: String = "minikube"
+    public var host: String?
+    public var provider: String = "minikube"
+    public var driver: String = "docker"
+    public var containerRuntime: String?
+    public var cpus: Int?
+    public var memoryMiB: Int?
+    public var diskMiB: Int?
+    public var apiServer = APIServerSpec()
+    public var registryMirrors: [RegistryMirror] = []
+
+    public init() {}
+}
+
+public struct APIServerSpec: Sendable, Equatable {
+    public var names: [String] = []
+    /// The port inside the node; minikube's default is 8443.
+    public var port: Int?
+    public var listenAddress: String?
+
+    public init() {}
+    public var effectivePort: Int { port ?? 8443 }
+}
+
+public struct RegistryMirror: Sendable, Equatable {
+    public var registry: String
+    public var upstream: String?
+    public var mirror: String
+    public var capabilities: [String]
+    public var skipVerify: Bool
+
+    public init(registry: String, upstream: String? = nil, mirror: String,
+                capabilities: [String] = ["pull", "resolve"], skipVerify: Bool = false) {
+        self.registry = registry
+        self.upstream = upstream
+        self.mirror = mirror
+        self.capabilities = capabilities
+        self.skipVerify = skipVerify
+    }
+
+    /// `server =` in hosts.toml.
+    public var server: String { upstream ?? "https://\(registry)" }
+}
+
+public struct ExposeSpec: Sendable, Equatable {
+    public var tailscale: TailscaleExpose?
+    public init(tailscale: TailscaleExpose?) { self.tailscale = tailscale }
+}
+
+public struct TailscaleExpose: Sendable, Equatable {
+    public var host: String?
+    public var service: String?
+    public var port: Int = 443
+    public init(host: String? = nil, service: String? = nil, port: Int = 443) {
+        self.host = host
+        self.service = service
+        self.port = port
+    }
+}
+
+public struct RemoteAccessSpec: Sendable, Equatable {
+    public var context: String
+    public var server: String
+    public var path: String
+}
+
+public struct GitOpsSpec: Sendable, Equatable {
+    public var namespace = "argocd"
+    public var revision = "main"
+    public var parent: String?
+    public var apps: [String] = []
+}
+
+public struct SecretTemplateSpec: Sendable, Equatable {
+    public var template: String
+}
+
+public struct StorageSpec: Sendable, Equatable {
+    public var nfs: [NFSExport] = []
+}
+
+public struct NFSExport: Sendable, Equatable {
+    public var name: String
+    public var server: String
+    public var export: String
+    public var clients: [String]
+}
+
+/// One entry of `checks`; the probe issue gives these behaviour.
+public struct CheckSpec: Sendable, Equatable {
+    public enum Target: Sendable, Equatable {
+        case url(String)
+        case tcp(String)
+        case tls(String)
+        case postgres(String)
+        case command([String])
+    }
+
+    public var name: String
+    public var target: Target
+    public var on: String?
+    public var timeoutMilliseconds = 5_000
+    public var expect: [String] = []
+    public var warn: [String] = []
+    public var tags: [String] = []
+    public var method: String?
+    public var headers: [String: String] = [:]
+    public var body: String?
+    public var serverName: String?
+    public var ca: String?
+    public var cert: String?
+    public var key: String?
+    public var insecure = false
+    public var kubeconfig: String?
+}

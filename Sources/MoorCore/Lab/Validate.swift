@@ -1,0 +1,38 @@
+/// Small syntactic checks for names that end up on command lines.
+public enum Validate {
+    /// `svc:` followed by a DNS label, as tailscale requires.
+    public static func isServiceName(_ text: String) -> Bool {
+        guard text.hasPrefix("svc:") else { return false }
+        return isDNSLabel(String(text.dropFirst(4)))
+    }
+
+    public static func isDNSLabel(_ label: String) -> Bool {
+        guard (1...63).contains(label.count), label.first != "-", label.last != "-" else { return false }
+        return label.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" }
+    }
+
+    public static func isProfileName(_ name: String) -> Bool {
+        guard let first = name.first, first.isASCII, first.isLetter || first.isNumber, name.count <= 64 else { return false }
+        return name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }
+    }
+
+    /// `host`, `host:port` or `[v6]:port`, with DNS characters only.
+    public static func isRegistryHost(_ text: String) -> Bool {
+        guard !text.isEmpty, text.count <= 253, !text.hasPrefix("-"), !text.hasPrefix(".") else { return false }
+        return text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-.:_[]".contains($0)) }
+    }
+
+    public static func isHTTPURL(_ text: String) -> Bool {
+        for scheme in ["http://", "https://"] where text.hasPrefix(scheme) {
+            let rest = text.dropFirst(scheme.count)
+            return !rest.isEmpty && !rest.hasPrefix("/") && !rest.contains(where: { $0 == " " || $0 == "\n" || $0 == "\"" })
+        }
+        return false
+    }
+
+    public static func isIPAddress(_ text: String) -> Bool {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        if parts.count == 4 { return parts.allSatisfy { UInt8($0) != nil } }
+        return text.contains(":") && text.allSatisfy { $0.isHexDigit || $0 == ":" }
+    }
+}

@@ -1,0 +1,37 @@
+/// What observe found, read-only. A nil field was not looked at or could not be known
+/// (the node is not running, say); the planner treats it as "to be set".
+public struct Observation: Sendable, Equatable {
+    public var cluster: ObservedCluster
+    /// The host port docker publishes the API server on.
+    public var apiHostPort: Int?
+    /// The tailscale serve configuration on the exposing host.
+    public var serve: ServeConfig?
+    /// hosts.toml files in the node, by path.
+    public var mirrorFiles: [String: String]?
+    /// The node's dockerd storage driver (docker runtime only).
+    public var nodeStorageDriver: String?
+    /// Docker's total memory in MiB on the cluster host, when preflight looked.
+    public var dockerMemoryMiB: Int?
+
+    public init(cluster: ObservedCluster, apiHostPort: Int? = nil, serve: ServeConfig? = nil,
+                mirrorFiles: [String: String]? = nil, nodeStorageDriver: String? = nil, dockerMemoryMiB: Int? = nil) {
+        self.cluster = cluster
+        self.apiHostPort = apiHostPort
+        self.serve = serve
+        self.mirrorFiles = mirrorFiles
+        self.nodeStorageDriver = nodeStorageDriver
+        self.dockerMemoryMiB = dockerMemoryMiB
+    }
+}
+
+public struct ObservedCluster: Sendable, Equatable {
+    public var name: String
+    public var state: ClusterState
+    public var config: MinikubeProfiles.ProfileConfig?
+
+    public init(name: String, state: ClusterState, config: MinikubeProfiles.ProfileConfig? = nil) {
+        self.name = name
+        self.state = state
+        self.config = config
+    }
+}

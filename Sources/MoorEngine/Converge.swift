@@ -1,0 +1,155 @@
+import Foundation
+import MoorCore
+import MoorJournal
+import MoorSystem
+
+/// The JSON of `moor up`.
+public struct UpReport: Sendable, Equatable, Encodable {
+    public var applied: [Change]
+    public var unchanged: [String]
+    public var warnings: [String]
+}
+
+extension Engine {
+    /// Makes the lab file true. A second run with nothing changed starts only the observe
+    /// commands and applies nothing.
+    public func up(allowRecreate: Bool) async throws -> UpReport {
+        let run = try context.journal.beginRun(command: "up", labFile: labPath)
+        do {
+            let report = try await converge(run: run, allowRecreate: allowRecreate)
+            try context.journal.finishRun(run, outcome: report.applied.isEmpty ? "in sync" : "ok",
+                                          detail: "\(report.applied.count) change(s) applied")
+            return report
+        } catch {
+            try? context.journal.finishRun(run, outcome: "failed", detail: String(describing: error))
+            throw error
+        }
+    }
+
+    func converge(run: Int64, allowRecreate: Bool) async throws -> UpReport {
+        let observer = try observer()
+        var observation = try await observer.observe()
+        var plan = Planner.plan(lab, observation)
+        let unchanged = plan.unchanged
+        var applied: [Change] = []
+        if let change = plan.change(for: ResourceName.cluster) {
+            try await applyCluster(change, observer: observer, observation: observation, allowRecreate: allowRecreate)
+            try record(change, run: run, before: change.fields.mapValues { $0.from ?? "" }.description, after: nil)
+            applied.append(change)
+            observation = try await observer.observe()
+            guard observation.cluster.state == .running else {
+                throw EngineError(.didNotTake, "cluster `\(observer.spec.name)` is \(observation.cluster.state.rawValue) after `minikube start`; see `minikube logs -p \(observer.spec.name)`")
+            }
+            plan = Planner.plan(lab, observation)
+        }
+        applied += try await applyMirrors(plan, observer: observer, observation: observation, run: run)
+        try await runFollowUps(observer: observer)
+        if let expose = lab.expose?.tailscale, let change = plan.change(for: ResourceName.expose(expose)) {
+            try await applyExpose(change, expose, observer: observer, hostPort: observation.apiHostPort)
+            try record(change, run: run, before: change.fields["target"]?.from, after: change.fields["target"]?.to)
+            applied.append(change)
+        }
+        return UpReport(applied: applied, unchanged: unchanged.filter { name in !applied.contains { $0.resource == name } },
+                        warnings: plan.warnings)
+    }
+
+    func applyCluster(_ change: Change, observer: Observer, observation: Observation, allowRecreate: Bool) async throws {
+        let spec = observer.spec
+        if change.action == .recreate && !allowRecreate {
+            let fields = change.fields.keys.sorted().map { key in
+                "\(key) (\(change.fields[key]?.from ?? "?") → \(change.fields[key]?.to ?? "?"))"
+            }.joined(separator: ", ")
+            throw EngineError(.refused, "cluster `\(spec.name)` must be recreated to change \(fields); this deletes the cluster and everything in it: rerun with --allow-recreate")
+        }
+        let (runner, label) = observer.clusterHost
+        if spec.driver == "docker" && !(change.action == .start && observation.cluster.state == .paused) {
+            var checked = observation
+            checked.dockerMemoryMiB = try await observer.dockerMemoryMiB()
+            if let problem = Planner.preflightProblems(spec, checked, clusterChange: change).first {
+                throw EngineError(.preflight, problem)
+            }
+        }
+        switch change.action {
+        case .create:
+            context.progress.note("creating cluster \(spec.name) (minikube start; this takes a few minutes)")
+            _ = try await runner.output(Minikube.start(spec), host: label)
+        case .start where observation.cluster.state == .paused:
+            context.progress.note("unpausing cluster \(spec.name)")
+            _ = try await runner.output(Minikube.unpause(profile: spec.name), host: label)
+        case .start:
+            context.progress.note("starting cluster \(spec.name)")
+            _ = try await runner.output(Minikube.restart(profile: spec.name), host: label)
+        case .recreate:
+            context.progress.note("deleting cluster \(spec.name) to recreate it")
+            _ = try await runner.output(Minikube.delete(profile: spec.name), host: label)
+            context.progress.note("creating cluster \(spec.name) (minikube start; this takes a few minutes)")
+            _ = try await runner.output(Minikube.start(spec), host: label)
+        case .update:
+            break
+        }
+    }
+
+    func applyMirrors(_ plan: Plan, observer: Observer, observation: Observation, run: Int64) async throws -> [Change] {
+        let spec = observer.spec
+        let changes = plan.changes.filter { $0.resource.hasPrefix("mirror:") }
+        guard !changes.isEmpty else { return [] }
+        let (runner, label) = observer.clusterHost
+        let runtime = spec.containerRuntime ?? observation.cluster.config?.containerRuntime ?? "docker"
+        if runtime == "containerd" {
+            // Recorded before the files change: if this run dies half-way, the next one restarts.
+            _ = try context.journal.addFollowUp(run: run, kind: FollowUpKind.restartContainerd, resource: ResourceName.cluster,
+                                                detail: "containerd in node \(spec.name) reloads registry hosts")
+        }
+        for change in changes {
+            guard let mirror = spec.registryMirrors.first(where: { ResourceName.mirror($0.registry) == change.resource }) else { continue }
+            let path = HostsToml.path(for: mirror.registry)
+            let content = HostsToml.render(mirror)
+            context.progress.note("writing \(path)")
+            _ = try await runner.output(Minikube.ssh(profile: spec.name, NodeCommands.writeFile(path), stdin: Array(content.utf8)), host: label)
+            try record(change, run: run, before: observation.mirrorFiles?[path], after: content)
+        }
+        let files = try await observer.mirrorFiles()
+        for change in changes {
+            guard let mirror = spec.registryMirrors.first(where: { ResourceName.mirror($0.registry) == change.resource }) else { continue }
+            let path = HostsToml.path(for: mirror.registry)
+            guard let written = files[path], HostsToml.isEquivalent(written, to: mirror) else {
+                throw EngineError(.didNotTake, "\(path) in node \(spec.name) does not hold what moor wrote; run `minikube ssh -p \(spec.name) -- cat \(path)`")
+            }
+        }
+        return changes
+    }
+
+    func runFollowUps(observer: Observer) async throws {
+        let (runner, label) = observer.clusterHost
+        for followUp in try context.journal.pendingFollowUps() where followUp.kind == FollowUpKind.restartContainerd {
+            context.progress.note("restarting containerd in node \(observer.spec.name) (\(followUp.detail))")
+            _ = try await runner.output(Minikube.ssh(profile: observer.spec.name, NodeCommands.restartContainerd()), host: label)
+            try context.journal.completeFollowUp(followUp.id)
+        }
+    }
+
+    func applyExpose(_ change: Change, _ expose: TailscaleExpose, observer: Observer, hostPort: Int?) async throws {
+        guard let hostPort else {
+            throw EngineError(.didNotTake, "could not find the API server's host port for cluster `\(observer.spec.name)`; run `docker port \(observer.spec.name)`")
+        }
+        let (runner, label) = HostRunners(lab: lab, context: context).runner(for: expose.host ?? observer.spec.host)
+        let target = ServeTarget.desired(hostPort: hostPort)
+        context.progress.note(change.summary)
+        _ = try await runner.output(Tailscale.serveTCP(service: expose.service, port: expose.port, target: target), host: label)
+        let after = try await observer.observeServe()
+        let now = after?.tcpForward(service: expose.service, port: expose.port)
+        guard ServeTarget.matches(now, hostPort: hostPort) else {
+            throw EngineError(.didNotTake, "tailscale serve did not take the new port \(hostPort) (still \(now ?? "unset")); run 'tailscale serve status --json'\(label.map { " on \($0)" } ?? "")")
+        }
+    }
+
+    func record(_ change: Change, run: Int64, before: String?, after: String?) throws {
+        try context.journal.record(ChangeRecord(runID: run, resource: change.resource, action: change.action.rawValue,
+                                                summary: change.summary, before: before, after: after))
+    }
+}
+
+/// Follow-up kinds kept in the journal.
+public enum FollowUpKind {
+    public static let restartContainerd = "restart-containerd"
+}

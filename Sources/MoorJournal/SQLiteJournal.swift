@@ -1,0 +1,111 @@
+import Foundation
+import GRDB
+
+/// The journal in one SQLite file under the state directory.
+public final class SQLiteJournal: Journal {
+    private let queue: DatabaseQueue
+
+    /// Opens (creating if needed) the journal at `path`; `:memory:` for a throwaway one.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(5)
+        queue = path == ":memory:" ? try DatabaseQueue(configuration: configuration)
+                                   : try DatabaseQueue(path: path, configuration: configuration)
+        try Self.migrator.migrate(queue)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE run (
+                  id INTEGER PRIMARY KEY AUTOINCREMENT,
+                  command TEXT NOT NULL, labFile TEXT NOT NULL,
+                  startedAt DATETIME NOT NULL, finishedAt DATETIME,
+                  outcome TEXT, detail TEXT);
+                CREATE TABLE change (
+                  id INTEGER PRIMARY KEY AUTOINCREMENT,
+                  runId INTEGER NOT NULL REFERENCES run(id),
+                  resource TEXT NOT NULL, action TEXT NOT NULL, summary TEXT NOT NULL,
+                  before TEXT, after TEXT, appliedAt DATETIME NOT NULL);
+                CREATE TABLE followUp (
+                  id INTEGER PRIMARY KEY AUTOINCREMENT,
+                  runId INTEGER NOT NULL REFERENCES run(id),
+                  kind TEXT NOT NULL, resource TEXT NOT NULL, detail TEXT NOT NULL,
+                  createdAt DATETIME NOT NULL, doneAt DATETIME);
+                """)
+        }
+        return migrator
+    }
+
+    public func beginRun(command: String, labFile: String) throws -> Int64 {
+        try queue.write { db in
+            try db.execute(sql: "INSERT INTO run (command, labFile, startedAt) VALUES (?, ?, ?)",
+                           arguments: [command, labFile, Date()])
+            return db.lastInsertedRowID
+        }
+    }
+
+    public func finishRun(_ id: Int64, outcome: String, detail: String?) throws {
+        try queue.write { db in
+            try db.execute(sql: "UPDATE run SET finishedAt = ?, outcome = ?, detail = ? WHERE id = ?",
+                           arguments: [Date(), outcome, detail, id])
+        }
+    }
+
+    public func record(_ change: ChangeRecord) throws {
+        try queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO change (runId, resource, action, summary, before, after, appliedAt)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [change.runID, change.resource, change.action, change.summary, change.before, change.after, Date()])
+        }
+    }
+
+    public func addFollowUp(run: Int64, kind: String, resource: String, detail: String) throws -> Int64 {
+        try queue.write { db in
+            if let existing = try Int64.fetchOne(db, sql: "SELECT id FROM followUp WHERE kind = ? AND resource = ? AND doneAt IS NULL",
+                                                 arguments: [kind, resource]) {
+                return existing
+            }
+            try db.execute(sql: "INSERT INTO followUp (runId, kind, resource, detail, createdAt) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [run, kind, resource, detail, Date()])
+            return db.lastInsertedRowID
+        }
+    }
+
+    public func pendingFollowUps() throws -> [FollowUp] {
+        try queue.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM followUp WHERE doneAt IS NULL ORDER BY id").map { row in
+                FollowUp(id: row["id"], kind: row["kind"], resource: row["resource"], detail: row["detail"], createdAt: row["createdAt"])
+            }
+        }
+    }
+
+    public func completeFollowUp(_ id: Int64) throws {
+        try queue.write { db in
+            try db.execute(sql: "UPDATE followUp SET doneAt = ? WHERE id = ?", arguments: [Date(), id])
+        }
+    }
+
+    public func runs(limit: Int) throws -> [RunRecord] {
+        try queue.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT run.*, (SELECT COUNT(*) FROM change WHERE change.runId = run.id) AS changes
+                FROM run ORDER BY id DESC LIMIT ?
+                """, arguments: [limit]).map { row in
+                RunRecord(id: row["id"], command: row["command"], labFile: row["labFile"], startedAt: row["startedAt"],
+                          finishedAt: row["finishedAt"], outcome: row["outcome"], detail: row["detail"], changes: row["changes"])
+            }
+        }
+    }
+
+    public func changes(run: Int64) throws -> [ChangeRecord] {
+        try queue.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM change WHERE runId = ? ORDER BY id", arguments: [run]).map { row in
+                ChangeRecord(runID: row["runId"], resource: row["resource"], action: row["action"], summary: row["summary"],
+                             before: row["before"], after: row["after"])
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+
+/// What a stand-in invocation printed and how it exited.
+public struct Outcome: Sendable {
+    public var exitCode: Int32
+    public var stdout: String
+    public var stderr: String
+
+    init(_ exitCode: Int32 = 0, stdout: String = "", stderr: String = "") {
+        self.exitCode = exitCode
+        self.stdout = stdout
+        self.stderr = stderr
+    }
+}
+
+/// Stand-ins for the tools that cannot run here: minikube, docker, tailscale and kubectl.
+/// One executable, installed under each tool's name; it dispatches on that name.
+public enum StandIn {
+    public static let tools = ["minikube", "docker", "tailscale", "kubectl"]
+
+    public static func run(tool: String, arguments: [String], stdin: Data, store: WorldStore) -> Outcome {
+        store.logCall([tool] + arguments)
+        if store.takeFault(tool: tool, arguments: arguments) {
+            return Outcome(1, stderr: "\(tool): injected failure (stand-in fault for `\(arguments.joined(separator: " "))`)\n")
+        }
+        do {
+            switch tool {
+            case "minikube": return try MinikubeStandIn(store: store).run(arguments, stdin: stdin)
+            case "docker": return DockerStandIn(store: store).run(arguments)
+            case "tailscale": return try TailscaleStandIn(store: store).run(arguments)
+            case "kubectl": return KubectlStandIn(store: store).run(arguments)
+            default: return Outcome(127, stderr: "\(tool): not a stand-in tool\n")
+            }
+        } catch {
+            return Outcome(1, stderr: "\(tool) stand-in: \(error)\n")
+        }
+    }
+
+    /// Lays out `directory/bin` with one link a tool to the stand-in executable.
+    public static func install(executable: String, into directory: String) throws -> String {
+        let bin = directory + "/bin"
+        try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
+        for tool in tools {
+            let link = bin + "/" + tool
+            try? FileManager.default.removeItem(atPath: link)
+            try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: executable)
+        }
+        return bin
+    }
+
+    /// What a Docker Desktop restart does to minikube: every running cluster's published
+    /// API server port changes.
+    public static func simulateDockerRestart(store: WorldStore) throws {
+        try store.update { world in
+            for name in world.profiles.keys.sorted() where world.profiles[name]?.state == "Running" {
+                let port = world.allocateAPIPort()
+                world.profiles[name]?.hostPort = port
+            }
+        }
+    }
+
+    /// The entry point of the `moor-standin` executable.
+    public static func main() -> Never {
+        let tool = URL(fileURLWithPath: CommandLine.arguments[0]).lastPathComponent
+        guard let directory = ProcessInfo.processInfo.environment["MOOR_STANDIN_DIR"] else {
+            FileHandle.standardError.write(Data("\(tool) (moor stand-in): MOOR_STANDIN_DIR is not set\n".utf8))
+            exit(127)
+        }
+        let input = FileHandle.standardInput.readDataToEndOfFile()
+        let outcome = run(tool: tool, arguments: Array(CommandLine.arguments.dropFirst()), stdin: input,
+                          store: WorldStore(directory: directory))
+        FileHandle.standardOutput.write(Data(outcome.stdout.utf8))
+        FileHandle.standardError.write(Data(outcome.stderr.utf8))
+        exit(outcome.exitCode)
+    }
+}
+
+/// Small argv helpers shared by the stand-ins.
+struct Flags {
+    let arguments: [String]
+
+    /// `--name=value` or `--name value` (and a short alias).
+    func value(_ name: String, short: String? = nil) -> String? {
+        for (index, argument) in arguments.enumerated() {
+            if argument.hasPrefix(name + "=") { return String(argument.dropFirst(name.count + 1)) }
+            if argument == name || (short != nil && argument == short), index + 1 < arguments.count { return arguments[index + 1] }
+        }
+        return nil
+    }
+
+    func values(_ name: String) -> [String] {
+        arguments.filter { $0.hasPrefix(name + "=") }.map { String($0.dropFirst(name.count + 1)) }
+    }
+
+    func has(_ flag: String) -> Bool { arguments.contains(flag) }
+}

@@ -1,0 +1,69 @@
+/// `tailscale serve status --json` and `tailscale serve --bg [--service=svc:X] --tcp=N tcp://T`,
+/// shaped like the recorded ServeConfig and CLI messages.
+struct TailscaleStandIn {
+    let store: WorldStore
+    static let dnsSuffix = "tail8d86e.ts.net"
+
+    func run(_ arguments: [String]) throws -> Outcome {
+        guard arguments.first == "serve" else {
+            return Outcome(1, stderr: "tailscale stand-in: only `serve` is simulated\n")
+        }
+        let rest = Array(arguments.dropFirst())
+        if rest.first == "status" {
+            return Outcome(stdout: Self.serveConfig(store.load()).indented() + "\n")
+        }
+        let flags = Flags(arguments: rest)
+        guard let portText = flags.value("--tcp"), let port = Int(portText), let target = rest.last, target.hasPrefix("tcp://") else {
+            return Outcome(1, stderr: "tailscale stand-in: expected --tcp=PORT tcp://HOST:PORT\n")
+        }
+        let forward = String(target.dropFirst("tcp://".count))
+        let service = flags.value("--service")
+        if let service {
+            let label = service.dropFirst(4)
+            guard service.hasPrefix("svc:"), !label.isEmpty, label.allSatisfy({ $0.isLowercase || $0.isNumber || $0 == "-" }) else {
+                return Outcome(1, stderr: "\"\(service)\" is not a valid service name: must start with 'svc:'\n")
+            }
+        }
+        try store.update { world in
+            let handler = World.Handler(TCPForward: forward)
+            if let service {
+                var config = world.serveServices[service] ?? World.Service()
+                config.TCP = (config.TCP ?? [:]).merging([String(port): handler]) { _, new in new }
+                world.serveServices[service] = config
+            } else {
+                world.serveTCP[String(port)] = handler
+            }
+        }
+        let name = service.map { "\($0.dropFirst(4)).\(Self.dnsSuffix)" } ?? "indri.\(Self.dnsSuffix)"
+        var message = "Available within your tailnet:\n\n|-- tcp://\(name):\(port)\n|--> tcp://\(forward)\n\n"
+        message += "Serve started and running in the background.\n"
+        if let service {
+            message += "To disable the proxy, run: tailscale serve --service=\(service) --tcp=\(port) off\n"
+            message += "To remove config for the service, run: tailscale serve clear \(service)\n"
+        } else {
+            message += "To disable the proxy, run: tailscale serve --tcp=\(port) off\n"
+        }
+        return Outcome(stdout: message)
+    }
+
+    /// ipn.ServeConfig with Go's sorted map keys; empty fields are omitted, so nothing is `{}`.
+    static func serveConfig(_ world: World) -> JSONText {
+        func handlers(_ table: [String: World.Handler]) -> JSONText {
+            .object(table.keys.sorted().map { port in
+                let handler = table[port]!
+                var fields: [(String, JSONText)] = []
+                if handler.HTTPS == true { fields.append(("HTTPS", .bool(true))) }
+                if let forward = handler.TCPForward { fields.append(("TCPForward", .string(forward))) }
+                return (port, .object(fields))
+            })
+        }
+        var top: [(String, JSONText)] = []
+        if !world.serveTCP.isEmpty { top.append(("TCP", handlers(world.serveTCP))) }
+        if !world.serveServices.isEmpty {
+            top.append(("Services", .object(world.serveServices.keys.sorted().map { name in
+                (name, .object(world.serveServices[name]!.TCP.map { [("TCP", handlers($0))] } ?? []))
+            })))
+        }
+        return .object(top)
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+
+/// The pretend homelab the stand-ins share: Docker, minikube profiles with their nodes'
+/// files, and tailscale's serve config. It lives in one directory (`MOOR_STANDIN_DIR`):
+/// `state.json`, `nodes/<profile>/…` for files inside each node, `calls.log` with one
+/// JSON argv a line for every invocation, and `faults` for injected failures.
+public struct World: Codable, Sendable {
+    public struct Profile: Codable, Sendable {
+        public var state = "Running"
+        public var driver = "docker"
+        public var runtime = "docker"
+        public var cpus = 2
+        public var memory = 4000
+        public var disk = 20000
+        public var apiServerPort = 8443
+        public var names: [String] = []
+        public var listenAddress = ""
+        public var hostPort: Int?
+        public var storageDriver = "overlay2 [[\"Backing Filesystem\",\"extfs\"],[\"Supports d_type\",\"true\"]]"
+    }
+
+    public struct Handler: Codable, Sendable, Equatable {
+        public var TCPForward: String?
+        public var HTTPS: Bool?
+    }
+
+    public struct Service: Codable, Sendable, Equatable {
+        public var TCP: [String: Handler]?
+    }
+
+    public var dockerRunning = true
+    public var dockerMemTotal = 12 << 30
+    public var nextHostPort = 32768
+    public var profiles: [String: Profile] = [:]
+    public var serveTCP: [String: Handler] = [:]
+    public var serveServices: [String: Service] = [:]
+
+    public init() {}
+
+    /// Docker publishes five ports per minikube container; the API server gets the fourth,
+    /// as in the recorded `docker port` sample.
+    public mutating func allocateAPIPort() -> Int {
+        defer { nextHostPort += 5 }
+        return nextHostPort + 3
+    }
+}
+
+/// Loading and saving a world directory.
+public struct WorldStore: Sendable {
+    public let directory: String
+
+    public init(directory: String) { self.directory = directory }
+
+    var statePath: String { directory + "/state.json" }
+    public var callsPath: String { directory + "/calls.log" }
+    public func nodeRoot(_ profile: String) -> String { directory + "/nodes/" + profile }
+
+    public func load() -> World {
+        guard let data = FileManager.default.contents(atPath: statePath),
+              let world = try? JSONDecoder().decode(World.self, from: data) else { return World() }
+        return world
+    }
+
+    public func save(_ world: World) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let temporary = statePath + ".\(ProcessInfo.processInfo.processIdentifier).tmp"
+        try encoder.encode(world).write(to: URL(fileURLWithPath: temporary))
+        _ = rename(temporary, statePath)
+    }
+
+    public func update(_ change: (inout World) throws -> Void) throws {
+        var world = load()
+        try change(&world)
+        try save(world)
+    }
+
+    /// Every recorded invocation, oldest first.
+    public func calls() -> [[String]] {
+        guard let text = try? String(contentsOfFile: callsPath, encoding: .utf8) else { return [] }
+        return text.split(separator: "\n").compactMap { line in
+            try? JSONDecoder().decode([String].self, from: Data(line.utf8))
+        }
+    }
+
+    func logCall(_ argv: [String]) {
+        guard let data = try? JSONEncoder().encode(argv) else { return }
+        let fd = open(callsPath, O_WRONLY | O_APPEND | O_CREAT, 0o644)
+        guard fd >= 0 else { return }
+        defer { close(fd) }
+        let line = data + Data("\n".utf8)
+        _ = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+    }
+
+    /// Adds a fault: the next `count` invocations of `tool` whose arguments contain `match` fail.
+    public func injectFault(tool: String, match: String, count: Int = 1) throws {
+        let line = "\(tool)\t\(match)\t\(count)\n"
+        let path = directory + "/faults"
+        let existing = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        try (existing + line).write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    /// Consumes a matching fault, if there is one.
+    func takeFault(tool: String, arguments: [String]) -> Bool {
+        let path = directory + "/faults"
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return false }
+        var hit = false
+        let joined = arguments.joined(separator: " ")
+        let lines = text.split(separator: "\n").map { line -> String in
+            let parts = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            guard !hit, parts.count == 3, parts[0] == tool, joined.contains(parts[1]), let count = Int(parts[2]), count > 0 else {
+                return String(line)
+            }
+            hit = true
+            return "\(parts[0])\t\(parts[1])\t\(count - 1)"
+        }
+        if hit { try? (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8) }
+        return hit
+    }
+}

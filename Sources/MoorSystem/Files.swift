@@ -1,0 +1,65 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Files moor owns: written atomically (temp file + rename) with an explicit mode, in
+/// directories created 0700.
+public enum Files {
+    public static func ensureDirectory(_ path: String, mode: mode_t = 0o700) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else {
+                throw SystemError(code: .io, message: "\(path) exists and is not a directory")
+            }
+            return
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: Int(mode)])
+        } catch {
+            throw SystemError(code: .io, message: "could not create the directory \(path): \(error.localizedDescription)")
+        }
+    }
+
+    /// Writes `bytes` to a temporary file beside `path`, sets `mode`, then renames it over
+    /// `path`: readers see the old file or the new one, never half of one.
+    public static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t = 0o600) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        try ensureDirectory(directory.isEmpty ? "." : directory)
+        let temporary = "\(path).moor-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, mode)
+        guard fd >= 0 else { throw SystemError(code: .io, message: "could not write \(path): \(String(cString: strerror(errno)))") }
+        var ok = fchmod(fd, mode) == 0
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while ok, offset < buffer.count {
+                let written = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if written <= 0 { ok = false } else { offset += written }
+            }
+        }
+        ok = ok && fsync(fd) == 0
+        close(fd)
+        guard ok, rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw SystemError(code: .io, message: "could not write \(path): \(reason)")
+        }
+    }
+
+    public static func read(_ path: String) throws -> [UInt8] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw SystemError(code: .notFound, message: "cannot read \(path): no such file or not readable")
+        }
+        return [UInt8](data)
+    }
+
+    /// `~/x` with the user's home directory.
+    public static func expandTilde(_ path: String, home: String = NSHomeDirectory()) -> String {
+        if path == "~" { return home }
+        if path.hasPrefix("~/") { return home + path.dropFirst(1) }
+        return path
+    }
+}

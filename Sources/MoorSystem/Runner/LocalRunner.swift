@@ -1,0 +1,83 @@
+import Foundation
+import Subprocess
+#if canImport(System)
+import System
+#else
+import SystemPackage
+#endif
+
+/// Runs commands on this machine, reading stdout and stderr while the process runs (no
+/// deadlock on full pipes), with a time limit and teardown when the task is cancelled.
+public struct LocalRunner: CommandRunner {
+    /// Added to every command's environment (the demo points PATH at its stand-ins).
+    public var environment: [String: String]
+    public var outputLimit: Int
+
+    public init(environment: [String: String] = [:], outputLimit: Int = 32 << 20) {
+        self.environment = environment
+        self.outputLimit = outputLimit
+    }
+
+    public func run(_ command: Command) async throws -> CommandResult {
+        let merged = environment.merging(command.environment) { _, new in new }
+        var updates: [Environment.Key: String?] = [:]
+        for (key, value) in merged { updates[Environment.Key(stringLiteral: key)] = value }
+        let executable: Executable = command.executable.contains("/")
+            ? .path(FilePath(command.executable)) : .name(command.executable)
+        if let path = merged["PATH"], !command.executable.contains("/") {
+            // Resolve against the PATH the command will get, not the one moor started with.
+            guard let resolved = Self.lookup(command.executable, in: path) else { throw SystemError.notFound(command) }
+            return try await run(command, .path(FilePath(resolved)), updates)
+        }
+        return try await run(command, executable, updates)
+    }
+
+    private func run(_ command: Command, _ executable: Executable, _ updates: [Environment.Key: String?]) async throws -> CommandResult {
+        let options: PlatformOptions = {
+            var options = PlatformOptions()
+            options.teardownSequence = [.gracefulShutDown(allowedDurationToNextStep: .seconds(2))]
+            return options
+        }()
+        let limit = outputLimit
+        let work: @Sendable () async throws -> CommandResult = {
+            let result = try await Subprocess.run(
+                executable, arguments: Arguments(command.arguments), environment: .inherit.updating(updates),
+                platformOptions: options, input: .array(command.stdin ?? []),
+                output: .bytes(limit: limit), error: .bytes(limit: limit))
+            let code: Int32
+            switch result.terminationStatus {
+            case .exited(let status): code = status
+            case .signaled(let signal): code = 128 + signal
+            }
+            return CommandResult(exitCode: code, stdout: result.standardOutput, stderr: result.standardError)
+        }
+        do {
+            return try await withThrowingTaskGroup(of: CommandResult?.self) { group in
+                group.addTask { try await work() }
+                group.addTask {
+                    try await Task.sleep(for: command.timeout)
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard let first = try await group.next(), let result = first else {
+                    throw SystemError.timedOut(command)
+                }
+                return result
+            }
+        } catch let error as SubprocessError where error.code == .executableNotFound {
+            throw SystemError.notFound(command)
+        } catch let error as SubprocessError where error.code == .outputLimitExceeded {
+            throw SystemError(code: .io, message: "`\(command.description)` printed more than \(limit >> 20) MiB", argv: command.displayArgv)
+        } catch let error as SubprocessError {
+            throw SystemError(code: .io, message: "could not run `\(command.description)`: \(error)", argv: command.displayArgv)
+        }
+    }
+
+    static func lookup(_ name: String, in path: String) -> String? {
+        for directory in path.split(separator: ":") where !directory.isEmpty {
+            let candidate = "\(directory)/\(name)"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }
+}

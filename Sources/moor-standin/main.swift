@@ -1,0 +1,3 @@
+import MoorStandIns
+
+StandIn.main()
