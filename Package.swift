@@ -37,7 +37,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .executableTarget(name: "moor", dependencies: ["MoorCommands"]),
+        .executableTarget(name: "moor", dependencies: ["MoorCommands", "moor-standin"]),
         .executableTarget(name: "moor-standin", dependencies: ["MoorStandIns"]),
         .target(name: "MoorTestSupport", dependencies: ["MoorCore", "MoorSystem", "MoorJournal", "MoorEngine"]),
         .testTarget(name: "MoorCoreTests", dependencies: ["MoorCore", "MoorTestSupport"]),

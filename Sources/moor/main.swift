@@ -1,1 +1,3 @@
-print("moor")
+import MoorCommands
+
+await MoorMain.main()

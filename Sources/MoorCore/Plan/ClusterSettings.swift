@@ -4,8 +4,8 @@ public enum ClusterSettings {
         var fields = ["driver": spec.driver, "apiServer.port": String(spec.apiServer.effectivePort)]
         if let runtime = spec.containerRuntime { fields["containerRuntime"] = runtime }
         if let cpus = spec.cpus { fields["cpus"] = String(cpus) }
-        if let memory = spec.memoryMiB { fields["memory"] = "\(memory)MiB" }
-        if let disk = spec.diskMiB { fields["disk"] = "\(disk)MiB" }
+        if let memory = spec.memoryMiB { fields["memory"] = size(memory) }
+        if let disk = spec.diskMiB { fields["disk"] = size(disk) }
         if !spec.apiServer.names.isEmpty { fields["apiServer.names"] = spec.apiServer.names.joined(separator: ",") }
         if let address = spec.apiServer.listenAddress { fields["apiServer.listenAddress"] = address }
         return fields
@@ -21,8 +21,8 @@ public enum ClusterSettings {
         compare("driver", config.driver, spec.driver)
         compare("containerRuntime", config.containerRuntime, spec.containerRuntime)
         compare("cpus", String(config.cpus), spec.cpus.map(String.init))
-        compare("memory", "\(config.memoryMiB)MiB", spec.memoryMiB.map { "\($0)MiB" })
-        compare("disk", "\(config.diskMiB)MiB", spec.diskMiB.map { "\($0)MiB" })
+        compare("memory", size(config.memoryMiB), spec.memoryMiB.map(size))
+        compare("disk", size(config.diskMiB), spec.diskMiB.map(size))
         compare("apiServer.port", String(config.apiServerPort), String(spec.apiServer.effectivePort))
         let listen = config.listenAddress.isEmpty ? "127.0.0.1" : config.listenAddress
         compare("apiServer.listenAddress", listen, spec.apiServer.listenAddress)
@@ -32,5 +32,10 @@ public enum ClusterSettings {
                                                          to: spec.apiServer.names.joined(separator: ","))
         }
         return differences
+    }
+
+    /// `11264MiB`, or `200GiB` when it is whole gibibytes.
+    public static func size(_ mebibytes: Int) -> String {
+        mebibytes >= 1024 && mebibytes % 1024 == 0 ? "\(mebibytes / 1024)GiB" : "\(mebibytes)MiB"
     }
 }

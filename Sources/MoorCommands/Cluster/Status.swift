@@ -1,0 +1,21 @@
+import ArgumentParser
+import MoorCore
+import MoorEngine
+
+/// `moor status`: the cluster's state, API port, exposure and mirrors as they are now.
+struct Status: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show the cluster, its API server host port, exposure and mirrors.")
+
+    @OptionGroup var options: GlobalOptions
+
+    func run() async throws {
+        let path = options.labPath()
+        let lab = try LabFileReader.load(path)
+        let context = try LiveContext.make(options)
+        let report = try await Engine(lab: lab, labPath: path, context: context).status()
+        switch options.output {
+        case .json: try Console.json(report)
+        case .text: Console.out(PlanText.render(report))
+        }
+    }
+}

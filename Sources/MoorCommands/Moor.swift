@@ -1,0 +1,16 @@
+import ArgumentParser
+
+/// `moor`: run a homelab's cluster from one lab file.
+public struct Moor: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "moor",
+        abstract: "Run a homelab's Kubernetes cluster from one declarative file (moor.yaml).",
+        discussion: """
+            Exit codes: 0 success or in sync; 1 error; 2 plan: changes pending; 64 usage; 65 invalid lab file.
+            State (journal, ssh sockets) lives in $MOOR_STATE_DIR, default $XDG_STATE_HOME/moor.
+            """,
+        version: "0.1.0",
+        subcommands: [Validate.self, PlanCommand.self, Up.self, Status.self, History.self, Demo.self])
+
+    public init() {}
+}

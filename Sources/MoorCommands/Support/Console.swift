@@ -1,0 +1,29 @@
+import Foundation
+import MoorEngine
+
+/// stdout is data, stderr is everything else.
+public enum Console {
+    public static func out(_ text: String) {
+        FileHandle.standardOutput.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+    }
+
+    public static func err(_ text: String) {
+        FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+    }
+
+    /// One JSON document on stdout: sorted keys, ISO 8601 dates.
+    public static func json<T: Encodable>(_ value: T) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        out(String(decoding: try encoder.encode(value), as: UTF8.self))
+    }
+
+    static var stderrIsTerminal: Bool { isatty(2) == 1 }
+}
+
+/// Progress lines on stderr, prefixed so they never pass for data.
+public struct StderrProgress: ProgressReporter {
+    public init() {}
+    public func note(_ line: String) { Console.err("moor: \(line)") }
+}
