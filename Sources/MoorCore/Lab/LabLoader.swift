@@ -37,6 +37,10 @@ public enum LabLoader {
              .composer(let context, let problem, let mark, _):
             let prefix = context.map { "\($0.text), " } ?? ""
             return Diagnostic(SourcePosition(line: mark.line, column: mark.column), "invalid YAML: \(prefix)\(problem)")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            let keys = duplicates.sorted().map { "`\($0)`" }.joined(separator: ", ")
+            return Diagnostic(SourcePosition(line: context.mark.line, column: context.mark.column),
+                              "duplicate key \(keys) in one mapping; keep one")
         case .reader(let problem, let offset, _, _):
             return Diagnostic(position(ofByte: offset ?? 0, in: text), "invalid YAML: \(problem)")
         default:

@@ -18,6 +18,9 @@ struct NodeReader {
     let path: String
     let context: ReadContext
 
+    /// The path for messages: `cluster.cpus`, or "the top level".
+    var name: String { path.isEmpty ? "the top level" : "`\(path)`" }
+
     var position: SourcePosition {
         node.mark.map { SourcePosition(line: $0.line, column: $0.column) } ?? .start
     }
@@ -41,7 +44,7 @@ struct NodeReader {
 
     func string() -> String? {
         guard case .scalar(let scalar) = node else {
-            error("`\(path)` must be a string, found \(kind)")
+            error("\(name) must be a string, found \(kind)")
             return nil
         }
         return scalar.string
@@ -49,15 +52,15 @@ struct NodeReader {
 
     func int(min: Int = Int.min) -> Int? {
         guard case .scalar(let scalar) = node else {
-            error("`\(path)` must be a whole number, found \(kind)")
+            error("\(name) must be a whole number, found \(kind)")
             return nil
         }
         guard scalar.style == .plain, let value = Int(scalar.string) else {
-            error("`\(path)` must be a whole number, found `\(scalar.string)`")
+            error("\(name) must be a whole number, found `\(scalar.string)`")
             return nil
         }
         guard value >= min else {
-            error("`\(path)` must be at least \(min), found \(value)")
+            error("\(name) must be at least \(min), found \(value)")
             return nil
         }
         return value
@@ -65,21 +68,21 @@ struct NodeReader {
 
     func bool() -> Bool? {
         guard case .scalar(let scalar) = node, scalar.style == .plain else {
-            error("`\(path)` must be true or false")
+            error("\(name) must be true or false")
             return nil
         }
         switch scalar.string {
         case "true", "True", "TRUE", "yes": return true
         case "false", "False", "FALSE", "no": return false
         default:
-            error("`\(path)` must be true or false, found `\(scalar.string)`")
+            error("\(name) must be true or false, found `\(scalar.string)`")
             return nil
         }
     }
 
     func list() -> [NodeReader]? {
         guard case .sequence(let sequence) = node else {
-            error("`\(path)` must be a list, found \(kind)")
+            error("\(name) must be a list, found \(kind)")
             return nil
         }
         context.budget -= sequence.count
@@ -98,7 +101,7 @@ struct NodeReader {
         guard let entries = entries() else { return nil }
         for (key, reader) in entries where !keys.contains(key) {
             let hint = Suggest.closest(to: key, in: keys).map { "; did you mean `\($0)`?" } ?? ""
-            context.error(reader.keyPosition, "unknown key `\(key)` in `\(path)`\(hint)")
+            context.error(reader.keyPosition, "unknown key `\(key)`\(path.isEmpty ? " at the top level" : " in `\(path)`")\(hint)")
         }
         return MappingReader(owner: self, entries: entries.filter { keys.contains($0.0) })
     }
@@ -106,7 +109,7 @@ struct NodeReader {
     /// Reads a mapping whose keys are names chosen by the user (hosts, for example).
     func entries() -> [(String, KeyedReader)]? {
         guard case .mapping(let mapping) = node else {
-            error("`\(path)` must be a mapping, found \(kind)")
+            error("\(name) must be a mapping, found \(kind)")
             return nil
         }
         context.budget -= mapping.count
@@ -155,7 +158,7 @@ struct MappingReader {
     /// The value under a key that must be present.
     func required(_ key: String) -> NodeReader? {
         if let value = self[key] { return value }
-        owner.error("`\(owner.path.isEmpty ? "the file" : owner.path)` is missing the required key `\(key)`")
+        owner.error(owner.path.isEmpty ? "the file is missing the required key `\(key)`" : "`\(owner.path)` is missing the required key `\(key)`")
         return nil
     }
 }
