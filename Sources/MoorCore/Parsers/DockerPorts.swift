@@ -6,6 +6,12 @@ public enum DockerPorts {
         public var containerPort: String?
         public var hostIP: String
         public var hostPort: Int
+
+        public init(containerPort: String?, hostIP: String, hostPort: Int) {
+            self.containerPort = containerPort
+            self.hostIP = hostIP
+            self.hostPort = hostPort
+        }
     }
 
     /// Lines are `IP:PORT` (one port asked) or `80/tcp -> IP:PORT` (all ports);

@@ -19,6 +19,18 @@ public enum MinikubeProfiles {
         public var apiServerPort: Int
         public var apiServerNames: [String]
         public var listenAddress: String
+
+        public init(driver: String, containerRuntime: String, cpus: Int, memoryMiB: Int, diskMiB: Int,
+                    apiServerPort: Int, apiServerNames: [String], listenAddress: String) {
+            self.driver = driver
+            self.containerRuntime = containerRuntime
+            self.cpus = cpus
+            self.memoryMiB = memoryMiB
+            self.diskMiB = diskMiB
+            self.apiServerPort = apiServerPort
+            self.apiServerNames = apiServerNames
+            self.listenAddress = listenAddress
+        }
     }
 
     public static func parse(_ json: String) throws -> [Profile] {

@@ -1,0 +1,119 @@
+import Testing
+import MoorCore
+import MoorTestSupport
+
+@Suite struct PlannerTests {
+    let lab: LabFile
+
+    init() throws {
+        lab = try LabLoader.load(text: Fixtures.example(), file: "homelab.yaml").get()
+    }
+
+    var matchingConfig: MinikubeProfiles.ProfileConfig {
+        .init(driver: "docker", containerRuntime: "docker", cpus: 6, memoryMiB: 11264, diskMiB: 204800, apiServerPort: 6443,
+              apiServerNames: ["k8s.tail8d86e.ts.net", "indri"], listenAddress: "0.0.0.0")
+    }
+
+    func inSyncObservation(port: Int = 50123) -> Observation {
+        var files: [String: String] = [:]
+        for mirror in lab.cluster!.registryMirrors { files[HostsToml.path(for: mirror.registry)] = HostsToml.render(mirror) }
+        return Observation(cluster: ObservedCluster(name: "minikube", state: .running, config: matchingConfig), apiHostPort: port,
+                           serve: try! ServeConfig.parse(#"{"Services":{"svc:k8s":{"TCP":{"443":{"TCPForward":"localhost:\#(port)"}}}}}"#),
+                           mirrorFiles: files, nodeStorageDriver: "overlayfs [[\"driver-type\",\"io.containerd.snapshotter.v1\"]]")
+    }
+
+    @Test func nothingThereMeansCreateEverything() {
+        let plan = Planner.plan(lab, Observation(cluster: ObservedCluster(name: "minikube", state: .absent)))
+        #expect(plan.changes.map(\.resource) == ["cluster", "mirror:registry.tail8d86e.ts.net", "mirror:docker.io",
+                                                 "mirror:ghcr.io", "mirror:quay.io", "expose:svc:k8s:443"])
+        #expect(plan.changes.map(\.action) == [.create, .create, .create, .create, .create, .create])
+        #expect(plan.changes[0].fields["cpus"] == FieldChange(from: nil, to: "6"))
+        #expect(plan.changes[0].fields["memory"] == FieldChange(from: nil, to: "11GiB"))
+        #expect(plan.unchanged.isEmpty)
+    }
+
+    @Test func inSyncMeansAnEmptyPlan() {
+        let plan = Planner.plan(lab, inSyncObservation())
+        #expect(plan.isEmpty)
+        #expect(plan.unchanged.count == 6)
+        #expect(plan.warnings.isEmpty, "the containerd image store is in use, so no mirror warning")
+    }
+
+    @Test func aNewHostPortIsOneExposeChange() throws {
+        var observation = inSyncObservation()
+        observation.apiHostPort = 50999
+        let plan = Planner.plan(lab, observation)
+        #expect(plan.changes.count == 1)
+        let change = try #require(plan.changes.first)
+        #expect(change.resource == "expose:svc:k8s:443")
+        #expect(change.action == .update)
+        #expect(change.fields["target"] == FieldChange(from: "localhost:50123", to: "localhost:50999"))
+    }
+
+    @Test func a127TargetIsInSync() throws {
+        var observation = inSyncObservation()
+        observation.serve = try ServeConfig.parse(#"{"Services":{"svc:k8s":{"TCP":{"443":{"TCPForward":"127.0.0.1:50123"}}}}}"#)
+        #expect(Planner.plan(lab, observation).isEmpty)
+    }
+
+    @Test func stoppedAndPausedClustersStart() {
+        for state in [ClusterState.stopped, .paused] {
+            let plan = Planner.plan(lab, Observation(cluster: ObservedCluster(name: "minikube", state: state, config: matchingConfig)))
+            #expect(plan.changes.first?.action == .start)
+            #expect(plan.changes.first?.fields["state"]?.from == state.rawValue)
+        }
+    }
+
+    @Test func changedSettingsMeanRecreateWithTheFields() throws {
+        var config = matchingConfig
+        config.cpus = 4
+        config.apiServerNames = ["indri"]
+        config.listenAddress = ""
+        var observation = inSyncObservation()
+        observation.cluster.config = config
+        let change = try #require(Planner.plan(lab, observation).change(for: "cluster"))
+        #expect(change.action == .recreate)
+        #expect(Set(change.fields.keys) == ["cpus", "apiServer.names", "apiServer.listenAddress"])
+        #expect(change.fields["cpus"] == FieldChange(from: "4", to: "6"))
+        #expect(change.fields["apiServer.listenAddress"] == FieldChange(from: "127.0.0.1", to: "0.0.0.0"))
+    }
+
+    @Test func unsetSettingsAreNotCompared() throws {
+        var spec = ClusterSpec()
+        spec.name = "minikube"
+        let lab = LabFile(cluster: spec)
+        let config = MinikubeProfiles.ProfileConfig(driver: "docker", containerRuntime: "containerd", cpus: 2, memoryMiB: 4000,
+                                                    diskMiB: 20000, apiServerPort: 8443, apiServerNames: [], listenAddress: "")
+        #expect(Planner.plan(lab, Observation(cluster: ObservedCluster(name: "minikube", state: .running, config: config))).isEmpty)
+    }
+
+    @Test func mirrorFilesAreComparedSemantically() {
+        var observation = inSyncObservation()
+        let quay = HostsToml.path(for: "quay.io")
+        let original = observation.mirrorFiles?[quay] ?? ""
+        observation.mirrorFiles?[quay] = "# edited\n" + original
+        #expect(Planner.plan(lab, observation).isEmpty)
+        observation.mirrorFiles?[quay] = "server = \"https://quay.io\"\n"
+        #expect(Planner.plan(lab, observation).changes.map(\.resource) == ["mirror:quay.io"])
+        #expect(Planner.plan(lab, observation).changes.first?.action == .update)
+        observation.mirrorFiles?[quay] = nil
+        #expect(Planner.plan(lab, observation).changes.first?.action == .create)
+    }
+
+    @Test func dockerRuntimeWithoutTheImageStoreWarns() {
+        var observation = inSyncObservation()
+        observation.nodeStorageDriver = "overlay2 [[\"Backing Filesystem\",\"extfs\"]]"
+        let warnings = Planner.plan(lab, observation).warnings
+        #expect(warnings.count == 1)
+        #expect(warnings.first?.contains("containerRuntime: containerd") == true)
+    }
+
+    @Test func preflightRefusesMemoryThatDoesNotFit() {
+        var observation = Observation(cluster: ObservedCluster(name: "minikube", state: .absent))
+        observation.dockerMemoryMiB = 12 * 1024
+        #expect(Planner.plan(lab, observation).warnings.allSatisfy { !$0.contains("does not fit") })
+        observation.dockerMemoryMiB = 11 * 1024
+        let change = Planner.plan(lab, observation).change(for: "cluster")
+        #expect(Planner.preflightProblems(lab.cluster!, observation, clusterChange: change).first?.contains("does not fit") == true)
+    }
+}
