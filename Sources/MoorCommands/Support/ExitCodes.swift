@@ -47,12 +47,12 @@ public enum MoorMain {
         case let error as CommandFailure:
             if let message = error.message { Console.err("error: \(message)") }
             return error.status
+        case is CleanExit:
+            Moor.exit(withError: error)
         default:
             let code = Moor.exitCode(for: error)
-            if code == .success || code.rawValue == MoorExit.pending {
-                return code.rawValue
-            }
-            if error is CleanExit || code.rawValue == MoorExit.usage {
+            // Help, version and usage errors: ArgumentParser prints them best.
+            if code == .success || code.rawValue == MoorExit.usage {
                 Moor.exit(withError: error)
             }
             Console.err("error: \(Moor.message(for: error))")

@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+import MoorCore
+import MoorStandIns
+import MoorTestSupport
+
+@Suite(.serialized) struct CLITests {
+    @Test func validateAndExitCodes() async throws {
+        let lab = try Homelab(lab: Labs.seed())
+        let ok = try await lab.moor("validate")
+        #expect(ok.exit == 0 && ok.stdout == "ok\n" && ok.stderr.isEmpty)
+        try lab.writeLab("version: 1\ncluster:\n  cpu: 4\n")
+        let bad = try await lab.moor("validate")
+        #expect(bad.exit == 65)
+        #expect(bad.stderr == "\(lab.labPath):3:3: error: unknown key `cpu` in `cluster`; did you mean `cpus`?\n")
+        #expect(bad.stdout.isEmpty)
+        #expect(try await lab.moor("plan").exit == 65)
+        #expect(try await lab.moor("frobnicate").exit == 64)
+        #expect(try await lab.moor("history", "--limit", "0").exit == 64)
+        let help = try await lab.moor("--help")
+        #expect(help.exit == 0 && help.stdout.contains("validate"))
+    }
+
+    @Test func mutatedLabFilesExit65WithAPosition() async throws {
+        let lab = try Homelab(lab: "")
+        var random = SeededRandom(seed: 42)
+        let example = try Fixtures.example()
+        for round in 0..<25 {
+            let (bytes, kind) = LabMutator.mutate(example, with: &random)
+            try Data(bytes).write(to: URL(fileURLWithPath: lab.labPath))
+            let run = try await lab.moor("validate")
+            #expect(run.exit == 65, "round \(round): \(kind)")
+            let first = run.stderr.split(separator: "\n").first.map(String.init) ?? ""
+            #expect(first.range(of: #"^.+:\d+:\d+: error: .+"#, options: .regularExpression) != nil, "round \(round): \(first)")
+        }
+    }
+
+    @Test func theExampleWithoutAHomelabEndsInAClearError() async throws {
+        let lab = try Homelab(lab: try Fixtures.example())
+        let run = try await lab.moor("plan")
+        #expect(run.exit == 1)
+        let lines = run.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "\(run.stderr)")
+        #expect(run.stderr.hasPrefix("error: indri is unreachable over ssh") || run.stderr.hasPrefix("error: ssh is not installed"))
+    }
+
+    @Test func aMissingToolIsNamed() async throws {
+        let lab = try Homelab(lab: Labs.seed())
+        try FileManager.default.removeItem(atPath: lab.bin + "/minikube")
+        let run = try await lab.moor("plan")
+        #expect(run.exit == 1)
+        #expect(run.stderr == "error: minikube is not installed (not found on PATH); install it or fix PATH\n")
+    }
+
+    @Test func statusAndHistoryJSONShapes() async throws {
+        let lab = try Homelab(lab: Labs.seed())
+        let absent = try await lab.moor("status", "-o", "json").json()
+        #expect((absent["cluster"] as? [String: Any])?["state"] as? String == "absent")
+        #expect(try await lab.moor("up").exit == 0)
+        let status = try await lab.moor("status", "-o", "json").json()
+        #expect(Set(status.keys) == ["cluster", "expose", "mirrors"])
+        let cluster = try #require(status["cluster"] as? [String: Any])
+        #expect(Set(cluster.keys) == ["name", "state", "driver", "apiServer"])
+        #expect(cluster["state"] as? String == "running" && cluster["driver"] as? String == "docker")
+        #expect((status["mirrors"] as? [[String: Any]])?.allSatisfy { $0["inSync"] as? Bool == true } == true)
+        let expose = try #require(status["expose"] as? [String: Any])
+        #expect((expose["target"] as? String)?.hasPrefix("localhost:") == true)
+        let history = try await lab.moor("history", "-o", "json").json()
+        let runs = try #require(history["runs"] as? [[String: Any]])
+        #expect(runs.map { $0["command"] as? String } == ["up"])
+        #expect(runs.first?["changes"] as? Int == 6)
+        #expect((runs.first?["startedAt"] as? String)?.hasSuffix("Z") == true)
+        let mode = try FileManager.default.attributesOfItem(atPath: lab.scratch.path + "/state")[.posixPermissions] as? Int
+        #expect(mode == 0o700)
+    }
+
+    @Test func hostileLabValuesReachToolsUnchangedLocallyAndOverSSH() async throws {
+        let hostile = "a b 'q' \"dq\" ;$(touch /tmp/moor-e2e-pwned)\nline2"
+        for host in [nil, "indri"] as [String?] {
+            let lab = try Homelab(lab: Labs.seed(extraNames: [hostile], host: host))
+            // An ssh that does what sshd does with the command string: run it with sh -c.
+            _ = try lab.scratch.write("bin/ssh", "#!/bin/sh\nfor last; do :; done\nexec /bin/sh -c \"$last\"\n", mode: 0o755)
+            let up = try await lab.moor("up")
+            #expect(up.exit == 0, "\(up.stderr)")
+            let start = try #require(lab.world.calls().first { $0.starts(with: ["minikube", "start"]) })
+            #expect(start.contains("--apiserver-names=\(hostile)"), "host \(host ?? "local")")
+            #expect(lab.world.load().profiles["minikube"]?.names.contains(hostile) == true)
+            #expect(try await lab.moor("plan").exit == 0, "host \(host ?? "local"): the mirrors read back through both shells")
+            #expect(!FileManager.default.fileExists(atPath: "/tmp/moor-e2e-pwned"))
+        }
+    }
+
+    @Test func theDemoTellsTheWholeStory() async throws {
+        let lab = try Homelab(lab: "")
+        let run = try await lab.moor("demo", "--standin", Homelab.standIn)
+        #expect(run.exit == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("6 change(s) pending"))
+        #expect(run.stdout.contains("in sync: 6 resource(s), nothing to do"))
+        #expect(run.stdout.contains("1 change(s) pending"))
+        #expect(run.stdout.contains("repoint svc:k8s tcp/443"))
+        #expect(run.stdout.contains("restarting containerd"))
+    }
+}

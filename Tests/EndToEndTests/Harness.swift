@@ -1,0 +1,103 @@
+import Foundation
+import MoorStandIns
+import MoorSystem
+import MoorTestSupport
+
+/// A pretend homelab for the built `moor`: stand-in tools first on PATH, their state and a
+/// state directory in a scratch folder.
+final class Homelab: @unchecked Sendable {
+    let scratch: Scratch
+    let world: WorldStore
+    let bin: String
+    let labPath: String
+
+    static let buildDirectory: String = {
+        let me = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        var directory = me.deletingLastPathComponent()
+        while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("moor").path), directory.path != "/" {
+            directory = directory.deletingLastPathComponent()
+        }
+        return directory.path
+    }()
+
+    static var moor: String { buildDirectory + "/moor" }
+    static var standIn: String { buildDirectory + "/moor-standin" }
+
+    init(lab: String) throws {
+        scratch = try Scratch("moor-e2e")
+        world = WorldStore(directory: scratch.path + "/world")
+        try FileManager.default.createDirectory(atPath: world.directory, withIntermediateDirectories: true)
+        bin = try StandIn.install(executable: Self.standIn, into: scratch.path)
+        labPath = try scratch.write("moor.yaml", lab)
+    }
+
+    var environment: [String: String] {
+        ["PATH": "\(bin):/usr/bin:/bin", "MOOR_STANDIN_DIR": world.directory, "MOOR_STATE_DIR": scratch.path + "/state",
+         "MOOR_FILE": labPath, "HOME": scratch.path]
+    }
+
+    struct Run {
+        var exit: Int32
+        var stdout: String
+        var stderr: String
+
+        func json() throws -> [String: Any] {
+            try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any] ?? [:]
+        }
+    }
+
+    @discardableResult
+    func moor(_ arguments: String...) async throws -> Run {
+        let result = try await LocalRunner(environment: environment).run(Command(Self.moor, arguments, timeout: .seconds(60)))
+        return Run(exit: result.exitCode, stdout: result.stdoutText, stderr: result.stderrText)
+    }
+
+    func writeLab(_ text: String) throws { _ = try scratch.write("moor.yaml", text) }
+
+    func nodeFile(_ path: String, profile: String = "minikube") -> String? {
+        try? String(contentsOfFile: world.nodeRoot(profile) + path, encoding: .utf8)
+    }
+}
+
+enum Labs {
+    /// The seed's homelab on this machine (the stand-ins are local).
+    static func seed(runtime: String = "docker", cpus: Int = 6, extraNames: [String] = [], host: String? = nil) -> String {
+        let names = (["k8s.tail8d86e.ts.net", "indri"] + extraNames).map { "\"\($0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n"))\"" }
+        var text = "version: 1\n"
+        if let host { text += "hosts:\n  \(host):\n    ssh: \(host)\n" }
+        text += """
+            cluster:
+              name: minikube
+            \(host.map { "  host: \($0)\n" } ?? "")  driver: docker
+              containerRuntime: \(runtime)
+              cpus: \(cpus)
+              memory: 11264MiB
+              disk: 200g
+              apiServer:
+                names: [\(names.joined(separator: ", "))]
+                port: 6443
+                listenAddress: 0.0.0.0
+              registryMirrors:
+                - registry: registry.tail8d86e.ts.net
+                  mirror: http://host.minikube.internal:5050
+                  capabilities: [pull, resolve, push]
+                  skipVerify: true
+                - registry: docker.io
+                  upstream: https://registry-1.docker.io
+                  mirror: http://host.minikube.internal:5050
+                  skipVerify: true
+                - registry: ghcr.io
+                  mirror: http://host.minikube.internal:5050
+                  skipVerify: true
+                - registry: quay.io
+                  mirror: http://host.minikube.internal:5050
+                  skipVerify: true
+            expose:
+              tailscale:
+                service: svc:k8s
+                port: 443
+
+            """
+        return text
+    }
+}
