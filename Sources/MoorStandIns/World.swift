@@ -17,6 +17,8 @@ public struct World: Codable, Sendable {
         public var listenAddress = ""
         public var hostPort: Int?
         public var storageDriver = "overlay2 [[\"Backing Filesystem\",\"extfs\"],[\"Supports d_type\",\"true\"]]"
+
+        public init() {}
     }
 
     public struct Handler: Codable, Sendable, Equatable {
