@@ -24,12 +24,12 @@ struct DemoScript {
         try FileManager.default.createDirectory(atPath: world.directory, withIntermediateDirectories: true)
         let bin = try StandIn.install(executable: standIn, into: scratch)
         let labPath = scratch + "/moor.yaml"
-        try DemoLab.text.write(toFile: labPath, atomically: true, encoding: .utf8)
+        try SeedLab.text(runtime: "containerd").write(toFile: labPath, atomically: true, encoding: .utf8)
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         let environment = ["PATH": "\(bin):\(path)", "MOOR_STANDIN_DIR": world.directory]
         var context = try LiveContext.make(debug: false, quiet: false, environment: environment, stateDirectory: scratch + "/state")
         context.progress = DemoProgress()
-        guard case .success(let lab) = LabLoader.load(text: DemoLab.text, file: labPath) else {
+        guard case .success(let lab) = LabLoader.load(text: SeedLab.text(runtime: "containerd"), file: labPath) else {
             throw CommandFailure(status: MoorExit.failure, message: "the demo's own lab file does not load")
         }
         let engine = Engine(lab: lab, labPath: labPath, context: context)
@@ -67,44 +67,6 @@ struct DemoScript {
     func say(_ line: String) { Console.out(line) }
     func step(_ title: String) { Console.out("\n== \(title)") }
     func show(_ text: String) { Console.out(text.split(separator: "\n", omittingEmptySubsequences: false).map { "   " + $0 }.joined(separator: "\n")) }
-}
-
-/// The seed's homelab, on this machine (the stand-ins are local, so no ssh).
-enum DemoLab {
-    static let text = """
-        version: 1
-        cluster:
-          name: minikube
-          driver: docker
-          containerRuntime: containerd
-          cpus: 6
-          memory: 11264MiB
-          disk: 200g
-          apiServer:
-            names: [k8s.tail8d86e.ts.net, indri]
-            port: 6443
-            listenAddress: 0.0.0.0
-          registryMirrors:
-            - registry: registry.tail8d86e.ts.net
-              mirror: http://host.minikube.internal:5050
-              capabilities: [pull, resolve, push]
-              skipVerify: true
-            - registry: docker.io
-              upstream: https://registry-1.docker.io
-              mirror: http://host.minikube.internal:5050
-              skipVerify: true
-            - registry: ghcr.io
-              mirror: http://host.minikube.internal:5050
-              skipVerify: true
-            - registry: quay.io
-              mirror: http://host.minikube.internal:5050
-              skipVerify: true
-        expose:
-          tailscale:
-            service: svc:k8s
-            port: 443
-
-        """
 }
 
 /// In the demo, progress is part of the story: it goes to stdout, in line.
