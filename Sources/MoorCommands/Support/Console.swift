@@ -20,6 +20,7 @@ public enum Console {
     }
 
     static var stderrIsTerminal: Bool { isatty(2) == 1 }
+    static var stdoutIsTerminal: Bool { isatty(1) == 1 }
 }
 
 /// Progress lines on stderr, prefixed so they never pass for data.

@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import MoorCore
+import MoorEngine
+import MoorProbe
+
+/// `moor check`: every check of the lab file, concurrently; which layer broke and why.
+struct CheckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Run the lab file's checks concurrently. Exit 0 when all are ok or warn, 2 when any fails.")
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, junit }
+
+    @Option(name: [.short, .customLong("file")], help: "The lab file (default: $MOOR_FILE, else ./moor.yaml).")
+    var file: String?
+
+    @Option(name: [.short, .customLong("output")], help: "text, json or junit.")
+    var output: Format = .text
+
+    @Flag(help: "Log every command moor starts on stderr.")
+    var debug = false
+
+    @Option(name: .customLong("only"), help: "Run only the check with this name (repeatable).")
+    var only: [String] = []
+
+    @Option(name: .customLong("tag"), help: "Run only checks with this tag (repeatable).")
+    var tags: [String] = []
+
+    @Option(help: "How many checks run at once.")
+    var concurrency = 32
+
+    func validate() throws {
+        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
+    }
+
+    func run() async throws {
+        var options = GlobalOptions()
+        options.file = file
+        let path = options.labPath()
+        let lab = try LabFileReader.load(path)
+        var checks = lab.checks
+        let unknown = only.filter { name in !checks.contains { $0.name == name } }
+        if !unknown.isEmpty {
+            throw CommandFailure(status: MoorExit.usage, message: "no check named \(unknown.map { "`\($0)`" }.joined(separator: ", ")) in \(path)")
+        }
+        if !only.isEmpty { checks = checks.filter { only.contains($0.name) } }
+        if !tags.isEmpty { checks = checks.filter { !Set($0.tags).isDisjoint(with: tags) } }
+        let context = try LiveContext.make(debug: debug, quiet: true)
+        let report = await CheckRunner(lab: lab, context: context, prober: LiveProber()).run(checks, concurrency: concurrency)
+        switch output {
+        case .json: try Console.json(report)
+        case .junit: Console.out(CheckRender.junit(report))
+        case .text: Console.out(CheckRender.table(report, color: Console.stdoutIsTerminal))
+        }
+        if report.failed { throw CommandFailure(status: MoorExit.pending) }
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import MoorProbe
+
+/// One check's verdict, as `moor check -o json` prints it.
+public struct CheckResult: Sendable, Equatable, Encodable {
+    public enum State: String, Sendable, Codable { case ok, warn, fail }
+
+    public var name: String
+    public var state: State
+    public var durationMs: Double
+    /// One line: what passed, or which layer broke and why.
+    public var detail: String
+    public var target: String
+    public var phases: ProbeResult.Phases?
+    public var certificate: ProbeResult.Certificate?
+    public var status: Int?
+    public var exitCode: Int?
+    /// Each condition with its resolved values, e.g. `[STATUS] (500) == 200`.
+    public var conditions: [ConditionReport]
+    public var tags: [String]
+
+    public struct ConditionReport: Sendable, Equatable, Encodable {
+        public var condition: String
+        public var kind: String
+        public var success: Bool
+        public var output: String
+    }
+}
+
+/// The JSON of `moor check`.
+public struct CheckReport: Sendable, Equatable, Encodable {
+    public struct Summary: Sendable, Equatable, Encodable {
+        public var ok = 0, warn = 0, fail = 0
+    }
+
+    public var checks: [CheckResult]
+    public var summary: Summary
+
+    public init(checks: [CheckResult]) {
+        self.checks = checks
+        var summary = Summary()
+        for check in checks {
+            switch check.state {
+            case .ok: summary.ok += 1
+            case .warn: summary.warn += 1
+            case .fail: summary.fail += 1
+            }
+        }
+        self.summary = summary
+    }
+
+    public var failed: Bool { summary.fail > 0 }
+}

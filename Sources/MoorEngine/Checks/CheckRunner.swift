@@ -1,0 +1,92 @@
+import Foundation
+import MoorCore
+import MoorProbe
+import MoorSystem
+import MoorProbe
+
+/// Runs the lab file's checks concurrently (at most `concurrency` at once), each bounded by
+/// its own timeout, and returns the results in the lab file's order.
+public struct CheckRunner: Sendable {
+    let lab: LabFile
+    let context: MoorContext
+    let prober: any Prober
+    let requests: CheckRequests
+
+    public init(lab: LabFile, context: MoorContext, prober: any Prober, environment: [String: String] = ProcessInfo.processInfo.environment,
+                home: String = NSHomeDirectory()) {
+        self.lab = lab
+        self.context = context
+        self.prober = prober
+        self.requests = CheckRequests(lab: lab, environment: environment, home: home)
+    }
+
+    public func run(_ checks: [CheckSpec], concurrency: Int = 32) async -> CheckReport {
+        var results = [CheckResult?](repeating: nil, count: checks.count)
+        await withTaskGroup(of: (Int, CheckResult).self) { group in
+            var next = 0
+            func launch() {
+                guard next < checks.count else { return }
+                let index = next
+                next += 1
+                group.addTask { (index, await self.run(checks[index])) }
+            }
+            for _ in 0..<max(1, concurrency) { launch() }
+            while let (index, result) = await group.next() {
+                results[index] = result
+                launch()
+            }
+        }
+        return CheckReport(checks: results.compactMap { $0 })
+    }
+
+    public func run(_ check: CheckSpec) async -> CheckResult {
+        if case .command(let argv) = check.target { return await runCommand(check, argv: argv) }
+        let start = ContinuousClock.now
+        let request: ProbeRequest
+        do {
+            request = try requests.request(for: check)
+        } catch {
+            return CheckResult(name: check.name, state: .fail, durationMs: 0, detail: "setup: \(error)", target: "",
+                               conditions: [], tags: check.tags)
+        }
+        let probe = await prober.probe(request)
+        let conditionContext = CheckEvaluation.context(probe)
+        let (state, detail, reports) = CheckEvaluation.evaluate(
+            check, context: conditionContext, transportFailure: probe.failure?.message,
+            successDetail: CheckEvaluation.successDetail(probe, kind: request.target.kind))
+        return CheckResult(name: check.name, state: state, durationMs: (ContinuousClock.now - start).inMilliseconds, detail: detail,
+                           target: request.target.description, phases: probe.phases, certificate: probe.certificate,
+                           status: probe.http?.status, conditions: reports, tags: check.tags)
+    }
+
+    func runCommand(_ check: CheckSpec, argv: [String]) async -> CheckResult {
+        let start = ContinuousClock.now
+        let (runner, label) = HostRunners(lab: lab, context: context).runner(for: check.on)
+        let command = Command(argv[0], Array(argv.dropFirst()), timeout: .milliseconds(check.timeoutMilliseconds))
+        var conditionContext = ConditionContext()
+        var failure: String?
+        var exitCode: Int?
+        do {
+            let result = try await runner.run(command)
+            exitCode = Int(result.exitCode)
+            conditionContext.exitCode = exitCode
+            conditionContext.stdout = String(result.stdoutText.prefix(1 << 20))
+            conditionContext.connected = true
+            if result.exitCode != 0, check.expect.isEmpty {
+                failure = "command: exit \(result.exitCode)\(result.firstStderrLine.map { ": \($0)" } ?? "")"
+            }
+        } catch let error as SystemError {
+            failure = error.code == .timeout ? "command: timed out after \(check.timeoutMilliseconds) ms" : "command: \(error.message)"
+        } catch {
+            failure = "command: \(error)"
+        }
+        let ms = (ContinuousClock.now - start).inMilliseconds
+        conditionContext.responseTimeMilliseconds = Int(ms.rounded())
+        let (state, detail, reports) = CheckEvaluation.evaluate(
+            check, context: conditionContext, transportFailure: failure,
+            successDetail: "exit \(exitCode ?? 0) in \(Int(ms.rounded())) ms\(label.map { " on \($0)" } ?? "")")
+        return CheckResult(name: check.name, state: state, durationMs: ms, detail: detail,
+                           target: ([label.map { "\($0):" } ?? ""] + argv).joined(separator: " ").trimmingCharacters(in: .whitespaces),
+                           exitCode: exitCode, conditions: reports, tags: check.tags)
+    }
+}

@@ -1,0 +1,219 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+
+/// Probes a target layer by layer. Tests and the CLI use the live one; check logic takes
+/// the protocol.
+public protocol Prober: Sendable {
+    func probe(_ request: ProbeRequest) async -> ProbeResult
+}
+
+/// DNS, TCP, TLS, then HTTP or PostgreSQL, each phase timed and bounded by one deadline.
+public struct LiveProber: Prober {
+    let group: any EventLoopGroup
+
+    public init(group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) { self.group = group }
+
+    public func probe(_ request: ProbeRequest) async -> ProbeResult {
+        let deadline = Deadline(request.timeout)
+        var result = ProbeResult(target: request.target.description)
+        var session = ProbeSession(request: request, deadline: deadline, group: group)
+        await session.run(&result)
+        result.durationMs = (ContinuousClock.now - deadline.start).inMilliseconds
+        return result
+    }
+}
+
+/// One probe's connection and its steps.
+struct ProbeSession {
+    let request: ProbeRequest
+    let deadline: Deadline
+    let group: any EventLoopGroup
+    var channel: (any Channel)?
+
+    init(request: ProbeRequest, deadline: Deadline, group: any EventLoopGroup) {
+        self.request = request
+        self.deadline = deadline
+        self.group = group
+    }
+
+    var target: ProbeTarget { request.target }
+    var serverName: String { request.tls.serverName ?? target.host }
+
+    mutating func run(_ result: inout ProbeResult) async {
+        let loop = group.next()
+        let tlsDone = loop.makePromise(of: String?.self)
+        let firstByte = loop.makePromise(of: ContinuousClock.Instant.self)
+        let response = loop.makePromise(of: CollectedResponse.self)
+        let message = loop.makePromise(of: [UInt8].self)
+        defer {
+            channel?.close(promise: nil)
+            // Every promise ends, whichever step returned early.
+            tlsDone.fail(ConnectionClosed())
+            firstByte.fail(ConnectionClosed())
+            response.fail(ConnectionClosed())
+            message.fail(ConnectionClosed())
+        }
+        // Resolve.
+        var clock = ContinuousClock.now
+        let addresses: [SocketAddress]
+        do {
+            addresses = try await Resolve.addresses(target.host, port: target.port, deadline: deadline)
+        } catch let error as Resolve.Failed {
+            return result.fail(.dns, error.message)
+        } catch {
+            return result.fail(.dns, "lookup of \(target.host) timed out after \(deadline.totalText)")
+        }
+        result.phases.resolve = since(&clock)
+        result.ip = addresses.first?.ipAddress
+
+        // Connect; with TLS the handshake starts as soon as TCP is up.
+        let chain = ChainCapture()
+        let sslContext: NIOSSLContext?
+        do {
+            sslContext = target.speaksTLS ? try TLSSetup.context(request.tls, http: target.kind == .https) : nil
+        } catch {
+            return result.fail(.tls, "cannot use the client certificate or CA: \(error)")
+        }
+        let sni = TLSSetup.sni(serverName)
+        let kind = target.kind
+        let bodyLimit = request.http.bodyLimit
+        let bootstrap = ClientBootstrap(group: loop)
+            .connectTimeout(deadline.remainingTimeAmount)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let sync = channel.pipeline.syncOperations
+                    if let sslContext {
+                        try sync.addHandler(try NIOSSLClientHandler(context: sslContext, serverHostname: sni) { certificates, promise in
+                            chain.set(certificates)
+                            promise.succeed(.certificateVerified)
+                        })
+                    }
+                    try sync.addHandler(EventWatcher(tls: tlsDone))
+                    switch kind {
+                    case .http, .https:
+                        try sync.addHTTPClientHandlers()
+                        try sync.addHandler(HTTPCollector(limit: bodyLimit, firstByte: firstByte, response: response))
+                    case .postgres:
+                        try sync.addHandler(MessageCollector(message: message))
+                    case .tcp, .tls:
+                        break
+                    }
+                }
+            }
+        var lastError: (any Error)?
+        for address in addresses where channel == nil && !deadline.expired {
+            do {
+                channel = try await bootstrap.connectTimeout(deadline.remainingTimeAmount).connect(to: address).get()
+                result.ip = address.ipAddress
+            } catch {
+                lastError = error
+            }
+        }
+        guard let channel else {
+            return result.fail(.tcp, Diagnosis.connect(lastError, deadline: deadline))
+        }
+        result.connected = true
+        let connectMs = since(&clock)
+        result.phases.connect = connectMs
+
+        if target.speaksTLS {
+            do {
+                let alpn = try await Race.first(deadline, onTimeout: { channel.close(promise: nil) }) { try await tlsDone.futureResult.get() }
+                result.phases.tls = since(&clock)
+                let inspection = try await CertificateInspector.inspect(chain.certificates, serverName: serverName, caPEM: request.tls.caPEM)
+                result.certificate = inspection.report
+                result.certificate?.alpn = alpn
+                result.certificate?.tlsVersion = try? await channel.nioSSL_tlsVersion().get().map(Diagnosis.tlsVersion)
+                if let problem = inspection.problem, !request.tls.insecure { return result.fail(.tls, problem) }
+            } catch is TimedOut {
+                return result.fail(.tls, Diagnosis.handshakeTimedOut(deadline: deadline, connectMs: connectMs))
+            } catch {
+                return result.fail(.tls, Diagnosis.tls(error))
+            }
+        }
+
+        switch target.kind {
+        case .http, .https:
+            await exchangeHTTP(channel, firstByte: firstByte, response: response, clock: &clock, into: &result)
+        case .postgres:
+            await PostgresPing.run(channel, message: message, deadline: deadline, into: &result)
+        case .tcp, .tls:
+            break
+        }
+    }
+
+    func exchangeHTTP(_ channel: any Channel, firstByte: EventLoopPromise<ContinuousClock.Instant>,
+                      response: EventLoopPromise<CollectedResponse>, clock: inout ContinuousClock.Instant, into result: inout ProbeResult) async {
+        var head = HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: request.http.method.uppercased()), uri: target.path)
+        let defaultPort = target.kind == .https ? 443 : 80
+        head.headers.add(name: "Host", value: target.port == defaultPort ? target.host : "\(target.host):\(target.port)")
+        head.headers.add(name: "User-Agent", value: "moor-probe/0.1")
+        head.headers.add(name: "Accept", value: "*/*")
+        head.headers.add(name: "Connection", value: "close")
+        for (name, value) in request.http.headers.sorted(by: { $0.key < $1.key }) { head.headers.replaceOrAdd(name: name, value: value) }
+        let body = request.http.body
+        if let body { head.headers.replaceOrAdd(name: "Content-Length", value: String(body.count)) }
+        let sent = clock
+        do {
+            do {
+                try await channel.eventLoop.submit {
+                    try channel.pipeline.syncOperations.handler(type: HTTPCollector.self).send(head, body: body)
+                }.get()
+            } catch {
+                // The connection ended before the request could go (a TLS alert, say): report why.
+                _ = try await firstByte.futureResult.get()
+            }
+            let firstAt = try await Race.first(deadline, onTimeout: { channel.close(promise: nil) }) { try await firstByte.futureResult.get() }
+            result.phases.firstByte = (firstAt - sent).inMilliseconds
+            let collected = try await Race.first(deadline, onTimeout: { channel.close(promise: nil) }) { try await response.futureResult.get() }
+            result.phases.transfer = (collected.end - collected.firstByte).inMilliseconds
+            clock = collected.end
+            var headers: [String: String] = [:]
+            for (name, value) in collected.head.headers { headers[name.lowercased(), default: ""] += headers[name.lowercased()] == nil ? value : ", \(value)" }
+            result.http = ProbeResult.HTTP(status: Int(collected.head.status.code), reason: collected.head.status.reasonPhrase,
+                                           headers: headers, bodyBytes: collected.bodyBytes, truncated: collected.truncated,
+                                           body: String(decoding: collected.body, as: UTF8.self))
+        } catch is TimedOut {
+            let waiting = result.phases.firstByte == nil ? "the response header" : "the rest of the body"
+            result.fail(.http, "timed out after \(deadline.totalText) waiting for \(waiting)")
+        } catch {
+            result.fail(target.kind == .https ? Diagnosis.layerAfterTLS(error) : .http, Diagnosis.http(error))
+        }
+    }
+
+    func since(_ clock: inout ContinuousClock.Instant) -> Double {
+        let now = ContinuousClock.now
+        defer { clock = now }
+        return (now - clock).inMilliseconds
+    }
+}
+
+/// The peer chain as the TLS handshake saw it (set on the event loop, read after).
+final class ChainCapture: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [NIOSSLCertificate] = []
+    func set(_ chain: [NIOSSLCertificate]) { lock.withLock { stored = chain } }
+    var certificates: [NIOSSLCertificate] { lock.withLock { stored } }
+}
+
+enum TLSSetup {
+    static func context(_ options: TLSOptions, http: Bool) throws -> NIOSSLContext {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        // Verification is ours (CertificateInspector), so the chain is reported even when bad.
+        configuration.certificateVerification = .noHostnameVerification
+        if http { configuration.applicationProtocols = ["http/1.1"] }
+        if let certificate = options.certificatePEM, let key = options.keyPEM {
+            configuration.certificateChain = try NIOSSLCertificate.fromPEMBytes(certificate).map { .certificate($0) }
+            configuration.privateKey = .privateKey(try NIOSSLPrivateKey(bytes: key, format: .pem))
+        }
+        return try NIOSSLContext(configuration: configuration)
+    }
+
+    /// SNI carries DNS names only.
+    static func sni(_ name: String) -> String? {
+        (try? SocketAddress(ipAddress: name, port: 0)) == nil ? name : nil
+    }
+}
