@@ -19,6 +19,18 @@ public struct ProbeResult: Sendable, Equatable, Encodable {
         public var transfer: Double?
 
         public init() {}
+
+        enum CodingKeys: String, CodingKey { case resolve, connect, tls, firstByte, transfer }
+
+        /// All five names, null for a phase that did not happen.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(resolve, forKey: .resolve)
+            try container.encode(connect, forKey: .connect)
+            try container.encode(tls, forKey: .tls)
+            try container.encode(firstByte, forKey: .firstByte)
+            try container.encode(transfer, forKey: .transfer)
+        }
     }
 
     public struct Certificate: Sendable, Equatable, Encodable {

@@ -19,6 +19,26 @@ public struct CheckResult: Sendable, Equatable, Encodable {
     public var conditions: [ConditionReport]
     public var tags: [String]
 
+    enum CodingKeys: String, CodingKey {
+        case name, state, durationMs, detail, target, phases, certificate, status, exitCode, conditions, tags
+    }
+
+    /// Every key is always present (null when it does not apply), so the shape is stable.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encode(state, forKey: .state)
+        try container.encode(durationMs, forKey: .durationMs)
+        try container.encode(detail, forKey: .detail)
+        try container.encode(target, forKey: .target)
+        try container.encode(phases, forKey: .phases)
+        try container.encode(certificate, forKey: .certificate)
+        try container.encode(status, forKey: .status)
+        try container.encode(exitCode, forKey: .exitCode)
+        try container.encode(conditions, forKey: .conditions)
+        try container.encode(tags, forKey: .tags)
+    }
+
     public struct ConditionReport: Sendable, Equatable, Encodable {
         public var condition: String
         public var kind: String
