@@ -128,3 +128,13 @@ import MoorTestSupport
         #expect(!error.diagnostics.isEmpty)
     }
 }
+
+@Suite struct CheckLabTests {
+    @Test func conditionsWithoutAnOperatorArePositioned() {
+        guard case .failure(let error) = LabLoader.load(text: "version: 1\nchecks:\n  - name: x\n    tcp: a:1\n    expect: [\"[CONNECTED]==true\"]\n", file: "f") else {
+            Issue.record("loaded")
+            return
+        }
+        #expect(error.lines == ["f:5:14: error: condition `[CONNECTED]==true` has no operator; write it like `[STATUS] == 200` (==, !=, <, <=, >, >=, with spaces)"])
+    }
+}

@@ -20,6 +20,16 @@ enum CheckDecoder {
         return result
     }
 
+    /// Conditions, each checked for an operator so a typo fails at load time, not at 3 a.m.
+    static func conditions(_ node: NodeReader?) -> [String] {
+        guard let node, let items = node.list() else { return [] }
+        return items.compactMap { item in
+            guard let text = item.string() else { return nil }
+            if let problem = Condition.problem(in: text) { item.error(problem) }
+            return text
+        }
+    }
+
     static func check(_ node: NodeReader, hostNames: Set<String>) -> CheckSpec? {
         guard let map = node.mapping(keys: keys), let name = map.required("name")?.string() else { return nil }
         let given = targetKeys.filter { map[$0] != nil }
@@ -58,8 +68,8 @@ enum CheckDecoder {
                 timeout.error("`\(timeout.path)` must be a duration such as `5s` or `500ms`, found `\(text)`")
             }
         }
-        check.expect = map["expect"]?.strings() ?? []
-        check.warn = map["warn"]?.strings() ?? []
+        check.expect = conditions(map["expect"])
+        check.warn = conditions(map["warn"])
         check.tags = map["tags"]?.strings() ?? []
         check.method = map["method"]?.string()
         if let headers = map["headers"]?.entries() {

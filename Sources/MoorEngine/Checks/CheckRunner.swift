@@ -66,9 +66,11 @@ public struct CheckRunner: Sendable {
         var conditionContext = ConditionContext()
         var failure: String?
         var exitCode: Int?
+        var stderrLine: String?
         do {
             let result = try await runner.run(command)
             exitCode = Int(result.exitCode)
+            stderrLine = result.exitCode == 0 ? nil : result.firstStderrLine
             conditionContext.exitCode = exitCode
             conditionContext.stdout = String(result.stdoutText.prefix(1 << 20))
             conditionContext.connected = true
@@ -82,9 +84,10 @@ public struct CheckRunner: Sendable {
         }
         let ms = (ContinuousClock.now - start).inMilliseconds
         conditionContext.responseTimeMilliseconds = Int(ms.rounded())
-        let (state, detail, reports) = CheckEvaluation.evaluate(
+        var (state, detail, reports) = CheckEvaluation.evaluate(
             check, context: conditionContext, transportFailure: failure,
             successDetail: "exit \(exitCode ?? 0) in \(Int(ms.rounded())) ms\(label.map { " on \($0)" } ?? "")")
+        if state == .fail, failure == nil, let stderrLine { detail += " (stderr: \(stderrLine))" }
         return CheckResult(name: check.name, state: state, durationMs: ms, detail: detail,
                            target: ([label.map { "\($0):" } ?? ""] + argv).joined(separator: " ").trimmingCharacters(in: .whitespaces),
                            exitCode: exitCode, conditions: reports, tags: check.tags)
