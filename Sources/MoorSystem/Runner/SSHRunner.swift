@@ -44,7 +44,11 @@ public struct SSHRunner: CommandRunner {
         let wrapped = wrap(command)
         let result: CommandResult
         do {
-            result = try await base.run(wrapped)
+            // The first command to a host opens the shared connection alone; the rest then
+            // multiplex over it instead of racing to become the master.
+            result = try await SSHConnectionGate.shared.run(key: "\(controlDirectory)|\(destination)|\(options)") {
+                try await base.run(wrapped)
+            }
         } catch let error as SystemError where error.code == .timeout {
             throw SystemError(code: .timeout, message: "`\(command.description)` on \(host) did not finish within \(wrapped.timeout.seconds)s",
                               argv: command.displayArgv)
@@ -63,5 +67,38 @@ public struct SSHRunner: CommandRunner {
             throw SystemError.notFound(command, host: host)
         }
         return result
+    }
+}
+
+/// Serialises the first use of each ssh destination in this process, so `ControlMaster=auto`
+/// sets up one master and every later command reuses it: one connection per host per run.
+actor SSHConnectionGate {
+    static let shared = SSHConnectionGate()
+
+    private var opened: Set<String> = []
+    private var busy: Set<String> = []
+    private var waiters: [String: [CheckedContinuation<Void, Never>]] = [:]
+
+    func run<T: Sendable>(key: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        if opened.contains(key) { return try await body() }
+        if busy.contains(key) {
+            await withCheckedContinuation { waiters[key, default: []].append($0) }
+            return try await run(key: key, body)
+        }
+        busy.insert(key)
+        do {
+            let result = try await body()
+            opened.insert(key)
+            release(key)
+            return result
+        } catch {
+            release(key)
+            throw error
+        }
+    }
+
+    private func release(_ key: String) {
+        busy.remove(key)
+        for waiter in waiters.removeValue(forKey: key) ?? [] { waiter.resume() }
     }
 }
