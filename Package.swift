@@ -46,7 +46,11 @@ let package = Package(
             "MoorCore", "MoorSystem", "MoorJournal", "MoorProbe",
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .target(name: "MoorStandIns"),
+        .target(name: "MoorStandIns", dependencies: [
+            .product(name: "X509", package: "swift-certificates"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "SwiftASN1", package: "swift-asn1"),
+        ]),
         .target(name: "MoorCommands", dependencies: [
             "MoorCore", "MoorSystem", "MoorEngine", "MoorJournal", "MoorProbe", "MoorStandIns",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

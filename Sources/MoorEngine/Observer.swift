@@ -1,6 +1,7 @@
 import Foundation
 import MoorCore
 import MoorSystem
+import MoorProbe
 
 /// Observe: read-only commands, as few as possible and in parallel. For a running cluster
 /// with mirrors and exposure that is profile list, docker port, one node read of every
@@ -10,7 +11,11 @@ struct Observer: Sendable {
     let spec: ClusterSpec
     let hosts: HostRunners
 
-    var clusterHost: (runner: any CommandRunner, label: String?) { hosts.runner(for: spec.host) }
+    var clusterHost: (runner: any CommandRunner, label: String?) {
+        let (runner, label) = hosts.runner(for: spec.host)
+        guard let home = spec.minikubeHome else { return (runner, label) }
+        return (EnvironmentRunner(base: runner, environment: ["MINIKUBE_HOME": home]), label)
+    }
 
     func observe() async throws -> Observation {
         async let serve = observeServe()
@@ -19,10 +24,12 @@ struct Observer: Sendable {
         if cluster.state == .running || cluster.state == .error {
             let runtime = spec.containerRuntime ?? cluster.config?.containerRuntime ?? "docker"
             async let port = apiHostPort()
-            async let files = spec.registryMirrors.isEmpty ? nil : mirrorFiles()
+            async let files = nodeFiles()
             async let driver = (spec.registryMirrors.isEmpty || runtime != "docker") ? nil : storageDriver()
             observation.apiHostPort = try await port
-            observation.mirrorFiles = try await files
+            let node = try await files
+            observation.mirrorFiles = spec.registryMirrors.isEmpty ? nil : node.filter { $0.key != NodeCommands.apiServerCertificate }
+            observation.apiServerCertificateNames = node[NodeCommands.apiServerCertificate].flatMap(ClientIdentity.names(inPEM:))
             observation.nodeStorageDriver = try await driver
         }
         observation.serve = try await serve
@@ -53,15 +60,20 @@ struct Observer: Sendable {
         return KubeconfigServer.port(of: url)
     }
 
+    /// The mirrors' hosts.toml files (without the API server certificate).
     func mirrorFiles() async throws -> [String: String] {
+        try await nodeFiles().filter { $0.key != NodeCommands.apiServerCertificate }
+    }
+
+    func nodeFiles() async throws -> [String: String] {
         let (runner, label) = clusterHost
-        let command = Minikube.ssh(profile: spec.name, NodeCommands.readMirrorFiles())
+        let command = Minikube.ssh(profile: spec.name, NodeCommands.readNodeFiles())
         let result = try await runner.run(command)
         // grep: 0 lines found, 1 none found, 2 with nothing printed: no certs.d directory yet.
         guard result.exitCode <= 1 || (result.exitCode == 2 && result.stdout.isEmpty) else {
             throw SystemError.toolFailed(command, result, host: label)
         }
-        return GrepFiles.parse(result.stdoutText, paths: spec.registryMirrors.map { HostsToml.path(for: $0.registry) })
+        return GrepFiles.parse(result.stdoutText, paths: spec.registryMirrors.map { HostsToml.path(for: $0.registry) } + [NodeCommands.apiServerCertificate])
     }
 
     func storageDriver() async throws -> String? {

@@ -24,8 +24,9 @@ struct MinikubeStandIn {
                 profile.state = "Running"
                 world.profiles[name] = profile
             } else {
-                world.profiles[name] = create(flags, world: &world)
-                try installDefaultFiles(name)
+                let profile = create(flags, world: &world)
+                world.profiles[name] = profile
+                try installDefaultFiles(name, names: profile.names)
             }
             try store.save(world)
             return Outcome(stdout: "* Done! kubectl is now configured to use \"\(name)\" cluster and \"default\" namespace by default\n")
@@ -85,11 +86,18 @@ struct MinikubeStandIn {
         return profile
     }
 
-    /// kicbase ships a docker.io hosts.toml; every new node has it.
-    func installDefaultFiles(_ name: String) throws {
+    /// kicbase ships a docker.io hosts.toml, and minikube writes the API server certificate
+    /// with its own names plus `--apiserver-names`; every new node has both.
+    func installDefaultFiles(_ name: String, names: [String]) throws {
         let directory = store.nodeRoot(name) + "/etc/containerd/certs.d/docker.io"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try "server = \"https://registry-1.docker.io\"".write(toFile: directory + "/hosts.toml", atomically: true, encoding: .utf8)
+        let certs = store.nodeRoot(name) + "/var/lib/minikube/certs"
+        try FileManager.default.createDirectory(atPath: certs, withIntermediateDirectories: true)
+        let pem = try APIServerCertificate.pem(names: ["minikubeCA", "control-plane.minikube.internal", "kubernetes.default.svc.cluster.local",
+                                                      "kubernetes.default.svc", "kubernetes.default", "kubernetes", "localhost"] + names,
+                                               ips: ["192.168.49.2", "10.96.0.1", "127.0.0.1", "10.0.0.1"])
+        try pem.write(toFile: certs + "/apiserver.crt", atomically: true, encoding: .utf8)
     }
 
     /// minikube's units: a bare number is MB; b, k, m, g suffixes (with or without `b`), binary.

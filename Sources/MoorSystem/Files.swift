@@ -56,8 +56,14 @@ public enum Files {
         return [UInt8](data)
     }
 
+    /// `$HOME`, as shells see it, else the account's home directory.
+    public static var homeDirectory: String {
+        if let home = ProcessInfo.processInfo.environment["HOME"], !home.isEmpty { return home }
+        return NSHomeDirectory()
+    }
+
     /// `~/x` with the user's home directory.
-    public static func expandTilde(_ path: String, home: String = NSHomeDirectory()) -> String {
+    public static func expandTilde(_ path: String, home: String = Files.homeDirectory) -> String {
         if path == "~" { return home }
         if path.hasPrefix("~/") { return home + path.dropFirst(1) }
         return path

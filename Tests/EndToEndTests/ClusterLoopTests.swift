@@ -95,6 +95,20 @@ import MoorTestSupport
         #expect(try await lab.moor("plan").exit == 0, "mirrors and exposure were redone on the new node")
     }
 
+    @Test func aCertificateThatLostANameIsARecreate() async throws {
+        let lab = try Homelab(lab: Labs.seed())
+        #expect(try await lab.moor("up").exit == 0)
+        // As the docker driver has done: the served certificate lacks the tailnet name.
+        let pem = try APIServerCertificate.pem(names: ["minikube", "localhost", "indri"], ips: ["127.0.0.1"])
+        try pem.write(toFile: lab.world.nodeRoot("minikube") + "/var/lib/minikube/certs/apiserver.crt", atomically: true, encoding: .utf8)
+        let plan = try await lab.moor("plan")
+        #expect(plan.exit == 2)
+        #expect(plan.stdout.contains("recreate cluster: recreate cluster `minikube`: its API server certificate lacks k8s.tail8d86e.ts.net"))
+        #expect(try await lab.moor("up").exit == 1)
+        #expect(try await lab.moor("up", "--allow-recreate").exit == 0)
+        #expect(try await lab.moor("plan").exit == 0)
+    }
+
     @Test func aToolFailingHalfWayConvergesOnTheNextRun() async throws {
         let lab = try Homelab(lab: Labs.seed(runtime: "containerd"))
         try lab.world.injectFault(tool: "minikube", match: "ghcr.io/hosts.toml")

@@ -52,6 +52,13 @@ final class Homelab: @unchecked Sendable {
         return Run(exit: result.exitCode, stdout: result.stdoutText, stderr: result.stderrText)
     }
 
+    @discardableResult
+    func moorWith(_ extra: [String: String], _ arguments: String...) async throws -> Run {
+        let result = try await LocalRunner(environment: environment.merging(extra) { _, new in new })
+            .run(Command(Self.moor, arguments, timeout: .seconds(60)))
+        return Run(exit: result.exitCode, stdout: result.stdoutText, stderr: result.stderrText)
+    }
+
     func writeLab(_ text: String) throws { _ = try scratch.write("moor.yaml", text) }
 
     func nodeFile(_ path: String, profile: String = "minikube") -> String? {

@@ -78,6 +78,17 @@ import MoorTestSupport
         #expect(change.fields["apiServer.listenAddress"] == FieldChange(from: "127.0.0.1", to: "0.0.0.0"))
     }
 
+    @Test func aCertificateWithoutANameMeansRecreate() throws {
+        var observation = inSyncObservation()
+        observation.apiServerCertificateNames = ["minikube", "indri", "127.0.0.1"]
+        let change = try #require(Planner.plan(lab, observation).change(for: "cluster"))
+        #expect(change.action == .recreate)
+        #expect(change.summary.contains("lacks k8s.tail8d86e.ts.net"))
+        #expect(change.fields["apiServer.certificate"] == FieldChange(from: "minikube,indri,127.0.0.1", to: "k8s.tail8d86e.ts.net,indri"))
+        observation.apiServerCertificateNames = ["minikube", "k8s.tail8d86e.ts.net", "indri"]
+        #expect(Planner.plan(lab, observation).isEmpty)
+    }
+
     @Test func unsetSettingsAreNotCompared() throws {
         var spec = ClusterSpec()
         spec.name = "minikube"

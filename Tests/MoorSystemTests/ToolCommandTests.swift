@@ -34,9 +34,10 @@ import MoorTestSupport
     }
 
     @Test func minikubeSSHQuotesEveryWordForTheNodeShell() {
-        let command = Minikube.ssh(profile: "minikube", NodeCommands.readMirrorFiles())
+        let command = Minikube.ssh(profile: "minikube", NodeCommands.readNodeFiles())
         #expect(command.argv == ["minikube", "ssh", "-p", "minikube", "--", "sudo", "grep", "-r", "-s",
-                                 "'--include=hosts.toml'", "''", "/etc/containerd/certs.d"])
+                                 "'--include=hosts.toml'", "'--include=apiserver.crt'", "''", "/etc/containerd/certs.d",
+                                 "/var/lib/minikube/certs/apiserver.crt"])
         let write = Minikube.ssh(profile: "minikube", NodeCommands.writeFile("/etc/containerd/certs.d/a b/hosts.toml"), stdin: [1])
         #expect(write.argv.last == "'/etc/containerd/certs.d/a b/hosts.toml'")
         #expect(write.stdin == [1])

@@ -10,7 +10,7 @@ enum LiveContext {
     static func stateDirectory(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         if let dir = environment["MOOR_STATE_DIR"], !dir.isEmpty { return dir }
         if let xdg = environment["XDG_STATE_HOME"], !xdg.isEmpty { return xdg + "/moor" }
-        return NSHomeDirectory() + "/.local/state/moor"
+        return Files.homeDirectory + "/.local/state/moor"
     }
 
     static func make(_ options: GlobalOptions, environment: [String: String] = [:]) throws -> MoorContext {

@@ -45,7 +45,7 @@ enum LabDecoder {
     }
 
     static let clusterKeys = ["name", "host", "provider", "driver", "containerRuntime", "cpus", "memory",
-                              "disk", "apiServer", "registryMirrors"]
+                              "disk", "apiServer", "registryMirrors", "minikubeHome"]
 
     /// Reads a host reference, which must name an entry of `hosts`.
     static func hostReference(_ node: NodeReader?, hosts: Set<String>) -> String? {
@@ -76,6 +76,11 @@ enum LabDecoder {
         spec.cpus = map["cpus"]?.int(min: 1)
         spec.memoryMiB = map["memory"].flatMap { size($0) }
         spec.diskMiB = map["disk"].flatMap { size($0) }
+        if let homeNode = map["minikubeHome"], let home = homeNode.string() {
+            if home.hasPrefix("/") { spec.minikubeHome = home } else {
+                homeNode.error("`cluster.minikubeHome` must be an absolute path (minikube's MINIKUBE_HOME), found `\(home)`")
+            }
+        }
         if let api = map["apiServer"], let apiMap = api.mapping(keys: ["names", "port", "listenAddress"]) {
             spec.apiServer.names = apiMap["names"]?.strings() ?? []
             spec.apiServer.port = apiMap["port"]?.int(min: 1)

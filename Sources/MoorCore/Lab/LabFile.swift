@@ -57,8 +57,18 @@ public struct ClusterSpec: Sendable, Equatable {
     public var diskMiB: Int?
     public var apiServer = APIServerSpec()
     public var registryMirrors: [RegistryMirror] = []
+    /// minikube's `MINIKUBE_HOME` on the cluster host (absolute); nil for minikube's default.
+    public var minikubeHome: String?
 
     public init() {}
+
+    /// Where minikube keeps `ca.crt` and `profiles/`: `MINIKUBE_HOME/.minikube` (or the path
+    /// itself when it ends in `.minikube`), else `.minikube` in the home directory (relative,
+    /// as ssh starts there).
+    public var minikubeDirectory: String {
+        guard let home = minikubeHome else { return ".minikube" }
+        return home.hasSuffix("/.minikube") || home == ".minikube" ? home : home + "/.minikube"
+    }
 }
 
 public struct APIServerSpec: Sendable, Equatable {

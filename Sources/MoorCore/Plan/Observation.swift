@@ -12,6 +12,8 @@ public struct Observation: Sendable, Equatable {
     public var nodeStorageDriver: String?
     /// Docker's total memory in MiB on the cluster host, when preflight looked.
     public var dockerMemoryMiB: Int?
+    /// The DNS and IP names in the API server's certificate, read from the node.
+    public var apiServerCertificateNames: [String]?
 
     public init(cluster: ObservedCluster, apiHostPort: Int? = nil, serve: ServeConfig? = nil,
                 mirrorFiles: [String: String]? = nil, nodeStorageDriver: String? = nil, dockerMemoryMiB: Int? = nil) {

@@ -6,7 +6,7 @@ public enum Planner {
     public static func plan(_ lab: LabFile, _ observation: Observation) -> Plan {
         var plan = Plan()
         guard let spec = lab.cluster else { return plan }
-        let clusterChange = cluster(spec, observation.cluster)
+        let clusterChange = cluster(spec, observation.cluster) ?? certificateNames(spec, observation)
         if let clusterChange { plan.changes.append(clusterChange) } else { plan.unchanged.append(ResourceName.cluster) }
         let nodeWillChange = clusterChange != nil
         for mirror in spec.registryMirrors {
@@ -52,6 +52,18 @@ public enum Planner {
         case .running, .error, .absent:
             return nil
         }
+    }
+
+    /// minikube fixes the API server certificate's names at creation (and the docker driver
+    /// has dropped extra names before), so a name missing from the served certificate means
+    /// recreating the cluster.
+    static func certificateNames(_ spec: ClusterSpec, _ observation: Observation) -> Change? {
+        guard observation.cluster.state == .running, let names = observation.apiServerCertificateNames else { return nil }
+        let missing = spec.apiServer.names.filter { !names.contains($0) }
+        guard !missing.isEmpty else { return nil }
+        return Change(resource: ResourceName.cluster, action: .recreate,
+                      summary: "recreate cluster `\(spec.name)`: its API server certificate lacks \(missing.joined(separator: ", ")), and minikube sets certificate names only when it creates a cluster",
+                      fields: ["apiServer.certificate": FieldChange(from: names.joined(separator: ","), to: spec.apiServer.names.joined(separator: ","))])
     }
 
     static func desiredFields(_ spec: ClusterSpec) -> [String: FieldChange] {

@@ -13,7 +13,7 @@ public struct CheckRunner: Sendable {
     let requests: CheckRequests
 
     public init(lab: LabFile, context: MoorContext, prober: any Prober, environment: [String: String] = ProcessInfo.processInfo.environment,
-                home: String = NSHomeDirectory()) {
+                home: String = Files.homeDirectory) {
         self.lab = lab
         self.context = context
         self.prober = prober

@@ -49,9 +49,14 @@ public enum Minikube {
 
 /// Commands run inside the minikube node (through `Minikube.ssh`).
 public enum NodeCommands {
-    /// Every hosts.toml under containerd's certs.d, as `PATH:LINE` lines, in one command.
-    public static func readMirrorFiles() -> [String] {
-        ["sudo", "grep", "-r", "-s", "--include=hosts.toml", "", HostsToml.certsDirectory]
+    /// The API server's certificate in the node.
+    public static let apiServerCertificate = "/var/lib/minikube/certs/apiserver.crt"
+
+    /// Every hosts.toml under containerd's certs.d and the API server's certificate, as
+    /// `PATH:LINE` lines, in one command.
+    public static func readNodeFiles() -> [String] {
+        ["sudo", "grep", "-r", "-s", "--include=hosts.toml", "--include=apiserver.crt", "",
+         HostsToml.certsDirectory, apiServerCertificate]
     }
 
     /// Replaces a file atomically with stdin. The script is constant; the path is `$1`.

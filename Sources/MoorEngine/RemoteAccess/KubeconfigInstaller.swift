@@ -1,0 +1,145 @@
+import Foundation
+import MoorCore
+import MoorJournal
+import MoorProbe
+import MoorSystem
+
+/// Fetches the cluster CA and client certificate/key from the cluster host in one remote
+/// command, checks them, writes the workstation kubeconfig (0700 directory, 0600 files,
+/// atomic, untouched when unchanged), optionally merges it, and verifies it works.
+public struct KubeconfigInstaller: Sendable {
+    let lab: LabFile
+    let context: MoorContext
+    let prober: any Prober
+
+    public init(lab: LabFile, context: MoorContext, prober: any Prober) {
+        self.lab = lab
+        self.context = context
+        self.prober = prober
+    }
+
+    public func install(_ options: KubeconfigOptions, labPath: String) async throws -> KubeconfigReport {
+        guard let access = lab.remoteAccess else {
+            throw EngineError(.missingSection, "\(labPath) has no `remoteAccess` section (context, server, path); add one to use `moor kubeconfig`")
+        }
+        let spec = lab.cluster ?? ClusterSpec()
+        let material = try await fetch(spec, home: options.home)
+        let path = Files.expandTilde(access.path, home: options.home)
+        let directory = (path as NSString).deletingLastPathComponent
+        try Files.ensureDirectory(directory)
+        chmod(directory, 0o700)
+        var files: [KubeconfigReport.File] = []
+        let entry: KubeconfigEntry
+        if options.embed {
+            entry = KubeconfigEntry(name: access.context, server: access.server, certificateAuthority: .data(material.ca),
+                                    clientCertificate: .data(material.certificate), clientKey: .data(material.key))
+        } else {
+            let names = ["ca.crt": material.ca, "client.crt": material.certificate, "client.key": material.key]
+            for name in ["ca.crt", "client.crt", "client.key"] {
+                files.append(try write(names[name]!, to: directory + "/" + name))
+            }
+            entry = KubeconfigEntry(name: access.context, server: access.server, certificateAuthority: .file(directory + "/ca.crt"),
+                                    clientCertificate: .file(directory + "/client.crt"), clientKey: .file(directory + "/client.key"))
+        }
+        files.append(try write(Array(KubeconfigRender.standalone(entry).utf8), to: path))
+        var report = KubeconfigReport(context: access.context, server: access.server, path: path, files: files)
+        if options.merge { try merge(entry, options: options, into: &report) }
+        if options.verify { report.verify = await verify(access, material) }
+        return report
+    }
+
+    struct Material: Sendable {
+        var ca: [UInt8]
+        var certificate: [UInt8]
+        var key: [UInt8]
+    }
+
+    /// One command on the cluster host: `head` prints the three files, each under a header.
+    func fetch(_ spec: ClusterSpec, home: String) async throws -> Material {
+        let (runner, label) = HostRunners(lab: lab, context: context).runner(for: spec.host)
+        var directory = spec.minikubeDirectory
+        if label == nil, !directory.hasPrefix("/") { directory = home + "/" + directory }
+        let paths = ["\(directory)/ca.crt", "\(directory)/profiles/\(spec.name)/client.crt", "\(directory)/profiles/\(spec.name)/client.key"]
+        let command = Command("head", ["-n", "100000"] + paths, timeout: .seconds(30))
+        let result = try await runner.run(command)
+        let where_ = label.map { " on \($0)" } ?? ""
+        guard result.exitCode == 0 else {
+            let line = result.firstStderrLine.map { ": \($0)" } ?? ""
+            throw EngineError(.missingSection, "could not read the cluster's certificates\(where_)\(line); is cluster `\(spec.name)` created (`moor up`)?")
+        }
+        let files = HeadFiles.parse(result.stdoutText)
+        guard let ca = files[paths[0]], let certificate = files[paths[1]], let key = files[paths[2]] else {
+            throw EngineError(.missingSection, "could not read the cluster's certificates\(where_): unexpected output from head")
+        }
+        let material = Material(ca: Array(ca.utf8), certificate: Array(certificate.utf8), key: Array(key.utf8))
+        do {
+            try ClientIdentity.validate(ca: material.ca, certificate: material.certificate, key: material.key)
+        } catch let invalid as ClientIdentity.Invalid {
+            throw EngineError(.didNotTake, "the certificates fetched\(where_) are unusable: \(invalid.description)")
+        }
+        return material
+    }
+
+    /// Writes only when the content differs; always leaves mode 0600.
+    func write(_ bytes: [UInt8], to path: String) throws -> KubeconfigReport.File {
+        let current = FileManager.default.contents(atPath: path).map { [UInt8]($0) }
+        let changed = current != bytes
+        if changed { try Files.writeAtomically(bytes, to: path, mode: 0o600) } else { chmod(path, 0o600) }
+        return KubeconfigReport.File(path: path, mode: "0600", changed: changed)
+    }
+
+    func merge(_ entry: KubeconfigEntry, options: KubeconfigOptions, into report: inout KubeconfigReport) throws {
+        let first = options.kubeconfigVariable?.split(separator: ":").first.map(String.init)
+        let target = first.flatMap { $0.isEmpty ? nil : $0 } ?? options.home + "/.kube/config"
+        let existing = FileManager.default.contents(atPath: target).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        let merged: String
+        do {
+            merged = try KubeconfigRender.merge(entry, into: existing)
+        } catch let error as KubeconfigRender.MergeError {
+            throw EngineError(.refused, "refusing to merge into \(target): \(error.description); fix or move it, or run without --merge")
+        }
+        if !existing.isEmpty, existing != merged {
+            let backup = target + ".moor-backup"
+            try Files.writeAtomically(Array(existing.utf8), to: backup, mode: 0o600)
+            report.backup = backup
+        }
+        let parent = (target as NSString).deletingLastPathComponent
+        if !FileManager.default.fileExists(atPath: parent) { try Files.ensureDirectory(parent) }
+        report.merged = try write(Array(merged.utf8), to: target)
+    }
+
+    /// TLS to the server name through the tailnet with the fetched CA, the name in the
+    /// served certificate, then an authenticated GET /version; says which step failed.
+    func verify(_ access: RemoteAccessSpec, _ material: Material) async -> KubeconfigReport.Verification {
+        guard var target = ProbeTarget.parse(access.server) else {
+            return .init(ok: false, step: "api", message: "cannot read the server URL \(access.server)")
+        }
+        target.path = "/version"
+        let request = ProbeRequest(target: target, timeout: .seconds(10),
+                                   tls: TLSOptions(caPEM: material.ca, certificatePEM: material.certificate, keyPEM: material.key))
+        let result = await prober.probe(request)
+        if let failure = result.failure {
+            if failure.layer == .tls, result.certificate?.nameMatches == false {
+                let names = lab.cluster?.apiServer.names ?? []
+                let advice = names.contains(target.host)
+                    ? "the cluster was created before \(target.host) was in cluster.apiServer.names; run `moor up --allow-recreate`"
+                    : "add \(target.host) to cluster.apiServer.names and run `moor up --allow-recreate`"
+                return .init(ok: false, step: "certificate-name",
+                             message: "\(failure.message); minikube fixes the API server certificate's names when it creates the cluster: \(advice)")
+            }
+            if failure.message.contains("client certificate") {
+                return .init(ok: false, step: "authentication", message: failure.message)
+            }
+            return .init(ok: false, step: failure.layer == .tls ? "tls" : failure.layer.rawValue, message: failure.message)
+        }
+        guard let http = result.http else { return .init(ok: false, step: "api", message: "no HTTP answer") }
+        if http.status == 401 || http.status == 403 {
+            return .init(ok: false, step: "authentication", message: "the API server refused the client certificate (HTTP \(http.status))")
+        }
+        guard (200..<300).contains(http.status) else {
+            return .init(ok: false, step: "api", message: "GET /version answered \(http.status)")
+        }
+        let version = JSONValue.parse(http.body)?["gitVersion"]?.text
+        return .init(ok: true, version: version)
+    }
+}
