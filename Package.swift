@@ -47,6 +47,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "MoorStandIns", dependencies: [
+            .product(name: "Yams", package: "Yams"),
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "SwiftASN1", package: "swift-asn1"),
@@ -68,7 +69,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "SwiftASN1", package: "swift-asn1"),
         ]),
-        .testTarget(name: "MoorCoreTests", dependencies: ["MoorCore", "MoorTestSupport"]),
+        .testTarget(name: "MoorCoreTests", dependencies: ["MoorCore", "MoorSystem", "MoorTestSupport"]),
         .testTarget(name: "MoorSystemTests", dependencies: ["MoorSystem", "MoorTestSupport", "MoorStandIns"]),
         .testTarget(name: "MoorJournalTests", dependencies: ["MoorJournal", "MoorTestSupport"]),
         .testTarget(name: "MoorEngineTests", dependencies: ["MoorEngine", "MoorTestSupport"]),

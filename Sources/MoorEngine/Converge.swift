@@ -27,16 +27,19 @@ extension Engine {
     }
 
     func converge(run: Int64, allowRecreate: Bool) async throws -> UpReport {
-        let observer = try observer()
-        var observation = try await observer.observe()
+        var observation = try await observe()
         var plan = Planner.plan(lab, observation)
         let unchanged = plan.unchanged
         var applied: [Change] = []
+        guard let observer = try? observer() else {
+            applied += try await applyGitOps(plan, run: run)
+            return UpReport(applied: applied, unchanged: unchanged.filter { name in !applied.contains { $0.resource == name } }, warnings: plan.warnings)
+        }
         if let change = plan.change(for: ResourceName.cluster) {
             try await applyCluster(change, observer: observer, observation: observation, allowRecreate: allowRecreate)
             try record(change, run: run, before: change.fields.mapValues { $0.from ?? "" }.description, after: nil)
             applied.append(change)
-            observation = try await observer.observe()
+            observation = try await observe()
             guard observation.cluster.state == .running else {
                 throw EngineError(.didNotTake, "cluster `\(observer.spec.name)` is \(observation.cluster.state.rawValue) after `minikube start`; see `minikube logs -p \(observer.spec.name)`")
             }
@@ -49,6 +52,7 @@ extension Engine {
             try record(change, run: run, before: change.fields["target"]?.from, after: change.fields["target"]?.to)
             applied.append(change)
         }
+        applied += try await applyGitOps(plan, run: run)
         return UpReport(applied: applied, unchanged: unchanged.filter { name in !applied.contains { $0.resource == name } },
                         warnings: plan.warnings)
     }
@@ -141,6 +145,36 @@ extension Engine {
         guard ServeTarget.matches(now, hostPort: hostPort) else {
             throw EngineError(.didNotTake, "tailscale serve did not take the new port \(hostPort) (still \(now ?? "unset")); run 'tailscale serve status --json'\(label.map { " on \($0)" } ?? "")")
         }
+    }
+
+    /// Apps off the lab file's revision are retargeted and synced (and waited on); templates
+    /// whose Secrets are missing are applied.
+    func applyGitOps(_ plan: Plan, run: Int64) async throws -> [Change] {
+        var applied: [Change] = []
+        let appChanges = plan.changes.filter { $0.resource.hasPrefix("app:") }
+        if !appChanges.isEmpty {
+            let apps = try AppsEngine(lab: lab, labPath: labPath, context: context)
+            let names = appChanges.map { String($0.resource.dropFirst("app:".count)) }
+            _ = try await apps.retarget(to: nil, selection: .names(names))
+            let report = try await apps.sync(.names(names), timeout: .seconds(600))
+            guard report.ok else {
+                let failed = report.apps.filter { $0.result != "synced" }.map { "\($0.name): \($0.detail)" }.joined(separator: "; ")
+                throw EngineError(.didNotTake, "apps were retargeted but did not all sync: \(failed); see `moor apps`")
+            }
+            for change in appChanges { try record(change, run: run, before: change.fields["targetRevision"]?.from, after: change.fields["targetRevision"]?.to) }
+            applied += appChanges
+        }
+        let secretChanges = plan.changes.filter { $0.resource.hasPrefix("secret:") }
+        if !secretChanges.isEmpty {
+            var templates: [String] = []
+            for change in secretChanges {
+                if let template = change.fields["template"]?.to, !templates.contains(template) { templates.append(template) }
+            }
+            _ = try await SecretsEngine(lab: lab, labPath: labPath, context: context).apply(only: templates)
+            for change in secretChanges { try record(change, run: run, before: nil, after: nil) }
+            applied += secretChanges
+        }
+        return applied
     }
 
     func record(_ change: Change, run: Int64, before: String?, after: String?) throws {

@@ -22,13 +22,51 @@ public struct Engine: Sendable {
         return Observer(lab: lab, spec: spec, hosts: HostRunners(lab: lab, context: context))
     }
 
+    /// Observes the cluster (when the lab file has one) and the GitOps state (apps, secrets)
+    /// concurrently. GitOps reads that fail become notes, not errors: a cluster being created
+    /// cannot answer kubectl yet.
+    func observe() async throws -> Observation {
+        guard lab.cluster != nil || lab.gitops != nil || !lab.secrets.isEmpty else {
+            throw EngineError(.missingSection, "\(labPath) has no `cluster`, `gitops` or `secrets` section: nothing to plan")
+        }
+        async let gitops = observeGitOps()
+        var observation = lab.cluster != nil ? try await observer().observe() : Observation(cluster: ObservedCluster(name: "", state: .absent))
+        let (applications, secrets, notes) = await gitops
+        observation.applications = applications
+        observation.secretObjects = secrets
+        observation.notes = notes
+        return observation
+    }
+
+    func observeGitOps() async -> ([Application]?, [SecretObjectState]?, [String]) {
+        var notes: [String] = []
+        var applications: [Application]?
+        var secrets: [SecretObjectState]?
+        if lab.gitops != nil {
+            do {
+                applications = try await AppsEngine(lab: lab, labPath: labPath, context: context).applications()
+            } catch {
+                notes.append("could not list ArgoCD Applications (\(error)); apps are left out of this plan")
+            }
+        }
+        if !lab.secrets.isEmpty {
+            do {
+                secrets = try await SecretsEngine(lab: lab, labPath: labPath, context: context).status().map {
+                    SecretObjectState(template: $0.template, object: .init(name: $0.name, namespace: $0.namespace), present: $0.present)
+                }
+            } catch {
+                notes.append("could not list Secrets (\(error)); secrets are left out of this plan")
+            }
+        }
+        return (applications, secrets, notes)
+    }
+
     /// Observe and diff. When the cluster must be created or started, preflight looks at
     /// docker too, so the plan already says what would stop `up`.
     public func plan() async throws -> Plan {
-        let observer = try observer()
-        var observation = try await observer.observe()
+        var observation = try await observe()
         let draft = Planner.plan(lab, observation)
-        if draft.change(for: ResourceName.cluster) != nil, observer.spec.driver == "docker" {
+        if draft.change(for: ResourceName.cluster) != nil, let observer = try? observer(), observer.spec.driver == "docker" {
             do {
                 observation.dockerMemoryMiB = try await observer.dockerMemoryMiB()
             } catch let error as EngineError {
@@ -43,8 +81,7 @@ public struct Engine: Sendable {
 
     /// What is there now, for `moor status`.
     public func status() async throws -> StatusReport {
-        let observer = try observer()
-        let observation = try await observer.observe()
+        let observation = try await observer().observe()
         return StatusReport(lab: lab, observation: observation, plan: Planner.plan(lab, observation))
     }
 }

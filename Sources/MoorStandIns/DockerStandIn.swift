@@ -32,18 +32,3 @@ struct DockerStandIn {
     }
 }
 
-/// `kubectl config view --minify -o jsonpath=…`: the server URL minikube wrote.
-struct KubectlStandIn {
-    let store: WorldStore
-
-    func run(_ arguments: [String]) -> Outcome {
-        let flags = Flags(arguments: arguments)
-        guard arguments.starts(with: ["config", "view"]), let context = flags.value("--context") else {
-            return Outcome(1, stderr: "error: the kubectl stand-in only answers `config view --minify --context=NAME`\n")
-        }
-        guard let profile = store.load().profiles[context], let port = profile.hostPort else {
-            return Outcome(1, stderr: "error: context \"\(context)\" does not exist\n")
-        }
-        return Outcome(stdout: "https://127.0.0.1:\(port)")
-    }
-}

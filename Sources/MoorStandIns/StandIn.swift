@@ -16,7 +16,7 @@ public struct Outcome: Sendable {
 /// Stand-ins for the tools that cannot run here: minikube, docker, tailscale and kubectl.
 /// One executable, installed under each tool's name; it dispatches on that name.
 public enum StandIn {
-    public static let tools = ["minikube", "docker", "tailscale", "kubectl"]
+    public static let tools = ["minikube", "docker", "tailscale", "kubectl", "op"]
 
     public static func run(tool: String, arguments: [String], stdin: Data, store: WorldStore) -> Outcome {
         store.logCall([tool] + arguments)
@@ -28,7 +28,8 @@ public enum StandIn {
             case "minikube": return try MinikubeStandIn(store: store).run(arguments, stdin: stdin)
             case "docker": return DockerStandIn(store: store).run(arguments)
             case "tailscale": return try TailscaleStandIn(store: store).run(arguments)
-            case "kubectl": return KubectlStandIn(store: store).run(arguments)
+            case "kubectl": return try KubectlStandIn(store: store).run(arguments, stdin: stdin)
+            case "op": return OpStandIn(store: store).run(arguments)
             default: return Outcome(127, stderr: "\(tool): not a stand-in tool\n")
             }
         } catch {

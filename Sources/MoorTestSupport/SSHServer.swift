@@ -1,4 +1,5 @@
 import Foundation
+import MoorSystem
 
 /// A real OpenSSH server on 127.0.0.1 with a generated host key and one authorised client
 /// key, logging at VERBOSE so tests can count connections. In CI it must exist (.ci/run
@@ -10,20 +11,20 @@ public final class SSHServer: @unchecked Sendable {
     public let knownHosts: String
     public let logPath: String
     public let user: String
-    private let process: Process
+    private let task: Task<Void, Never>
 
     public struct Missing: Error, CustomStringConvertible {
         public var description: String { "no sshd at /usr/sbin/sshd; install Debian's openssh-server (.ci/run does)" }
     }
 
-    public static func start(in directory: String) throws -> SSHServer {
+    public static func start(in directory: String) async throws -> SSHServer {
         let sshd = "/usr/sbin/sshd"
         guard FileManager.default.isExecutableFile(atPath: sshd) else { throw Missing() }
         try? FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true,
                                                  attributes: [.posixPermissions: 0o755])
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        try run("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", directory + "/host_key"])
-        try run("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", directory + "/client_key"])
+        try await run("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", directory + "/host_key"])
+        try await run("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", directory + "/client_key"])
         try FileManager.default.copyItem(atPath: directory + "/client_key.pub", toPath: directory + "/authorized_keys")
         let port = try freePort()
         let hostKey = try String(contentsOfFile: directory + "/host_key.pub", encoding: .utf8)
@@ -46,29 +47,32 @@ public final class SSHServer: @unchecked Sendable {
             MaxStartups 100
             """
         try config.write(toFile: directory + "/sshd_config", atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: sshd)
-        process.arguments = ["-D", "-f", directory + "/sshd_config", "-E", directory + "/sshd.log"]
-        try process.run()
-        let server = SSHServer(port: port, directory: directory, user: user, process: process)
-        try server.waitUntilListening()
+        // sshd runs in the background for the test's lifetime (swift-subprocess, like every
+        // process of the test runner; Foundation's Process and it must not both reap children).
+        let task = Task {
+            _ = try? await LocalRunner().run(Command(sshd, ["-D", "-f", directory + "/sshd_config", "-E", directory + "/sshd.log"],
+                                                     timeout: .seconds(3600)))
+        }
+        let server = SSHServer(port: port, directory: directory, user: user, task: task)
+        try await server.waitUntilListening()
         return server
     }
 
-    private init(port: Int, directory: String, user: String, process: Process) {
+    private init(port: Int, directory: String, user: String, task: Task<Void, Never>) {
         self.port = port
         self.directory = directory
         self.clientKey = directory + "/client_key"
         self.knownHosts = directory + "/known_hosts"
         self.logPath = directory + "/sshd.log"
         self.user = user
-        self.process = process
+        self.task = task
     }
 
     deinit { stop() }
 
+    /// Cancelling the task tears sshd down (SIGTERM, then SIGKILL).
     public func stop() {
-        if process.isRunning { process.terminate() }
+        task.cancel()
     }
 
     /// Options that make `ssh` reach this server as the current user with the test key.
@@ -99,12 +103,11 @@ public final class SSHServer: @unchecked Sendable {
         return log.components(separatedBy: "Accepted publickey").count - 1
     }
 
-    func waitUntilListening() throws {
+    func waitUntilListening() async throws {
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
             if Self.canConnect(port) { return }
-            guard process.isRunning else { break }
-            usleep(20_000)
+            try await Task.sleep(for: .milliseconds(20))
         }
         let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
         throw SSHServerFailed(message: "sshd did not start: \(log.suffix(400))")
@@ -139,13 +142,9 @@ public final class SSHServer: @unchecked Sendable {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    static func run(_ executable: String, _ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw SSHServerFailed(message: "\(executable) failed") }
+    static func run(_ executable: String, _ arguments: [String]) async throws {
+        let result = try await LocalRunner().run(Command(executable, arguments))
+        guard result.exitCode == 0 else { throw SSHServerFailed(message: "\(executable) failed: \(result.firstStderrLine ?? "")") }
     }
 }
 

@@ -12,9 +12,9 @@ import MoorTestSupport
     let client: TestIdentity
     let minikubeHome: String
 
-    init() throws {
+    init() async throws {
         lab = try Homelab(lab: "version: 1\n")
-        sshd = try SSHServer.start(in: lab.scratch.path + "/sshd")
+        sshd = try await SSHServer.start(in: lab.scratch.path + "/sshd")
         ca = try TestPKI.authority("minikubeCA")
         client = try TestPKI.leaf("minikube-user", issuer: ca)
         minikubeHome = lab.scratch.path + "/server-home"

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import MoorCore
 import MoorStandIns
+import MoorSystem
 import MoorTestSupport
 
 /// The stand-ins must print what the recorded tools print, so the end-to-end tests cannot
@@ -105,11 +106,14 @@ import MoorTestSupport
                 (try Fixtures.text("kubeconfig/jsonpath-server.docker-desktop-or-rootless.DERIVED.txt")))
     }
 
-    @Test func theNodeShellParsesLikeARealShell() throws {
+    @Test func theNodeShellParsesLikeARealShell() async throws {
         try fixtureWorld()
-        let words = ["printf-me", "it's", "a b", ";", "$(x)"]
-        let outcome = run("minikube", "ssh", "-p", "minikube", "--", "nosuchcommand", ShellQuote.join(words))
+        let lab = try Homelab(lab: "version: 1\n")
+        try lab.world.save(store.load())
+        let words = ["it's", "a b", ";", "$(x)"]
+        let command = Command("minikube", ["ssh", "-p", "minikube", "--", "nosuchcommand"] + words.map(ShellQuote.quote))
+        let outcome = try await LocalRunner(environment: lab.environment).run(command)
         #expect(outcome.exitCode == 127)
-        #expect(outcome.stderr == "bash: line 1: nosuchcommand: command not found\n")
+        #expect(outcome.stderrText == "bash: line 1: nosuchcommand: command not found\n")
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import MoorCore
+import MoorSystem
 
 /// Quoting is checked against a real POSIX shell: what `sh` makes of the quoted line must
 /// be exactly the words we started with.
@@ -9,8 +10,8 @@ import MoorCore
                           "line\nbreak", "tab\there", "back\\slash", "glob*?[a]", "~user", "FOO=bar", "-n", "ünïcødé 🚀",
                           "'", "''", "$HOME", "a|b&c>d<e", "#comment", "!bang"]
 
-    @Test func quotedWordsSurviveARealShell() throws {
-        let parsed = try Self.shellWords(ShellQuote.join(Self.hostile))
+    @Test func quotedWordsSurviveARealShell() async throws {
+        let parsed = try await Self.shellWords(ShellQuote.join(Self.hostile))
         #expect(parsed == Self.hostile)
         #expect(!FileManager.default.fileExists(atPath: "/tmp/moor-pwned"))
     }
@@ -24,29 +25,21 @@ import MoorCore
     }
 
     /// Doubly quoted (ssh to a host, then minikube ssh into the node) survives two shells.
-    @Test func doubleQuotingSurvivesTwoShells() throws {
+    @Test func doubleQuotingSurvivesTwoShells() async throws {
         let inner = ShellQuote.join(Self.hostile)
         let outer = ShellQuote.join(["printf", "%s\\0"]) + " " + ShellQuote.quote(inner)
-        let once = try Self.run(outer)
-        #expect(try Self.shellWords(once) == Self.hostile)
+        let once = try await Self.run(outer)
+        #expect(try await Self.shellWords(once) == Self.hostile)
     }
 
-    static func shellWords(_ line: String) throws -> [String] {
-        var words = try run("printf '%s\\0' " + line).split(separator: "\0", omittingEmptySubsequences: false).map(String.init)
+    static func shellWords(_ line: String) async throws -> [String] {
+        var words = try await run("printf '%s\\0' " + line).split(separator: "\0", omittingEmptySubsequences: false).map(String.init)
         words.removeLast()
         return words
     }
 
-    static func run(_ script: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", script]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+    static func run(_ script: String) async throws -> String {
+        try await LocalRunner().run(Command("/bin/sh", ["-c", script])).stdoutText
     }
 }
 

@@ -109,7 +109,7 @@ import MoorTestSupport
         #expect(message.hasPrefix("tls: handshake timed out after 1s (TCP connected in "))
         #expect(message.hasSuffix(" ms; the peer accepted the connection but never answered the ClientHello — typical of a TCP proxy whose upstream does not speak TLS or is unreachable)"))
         #expect(result.connected)
-        #expect(elapsed < .milliseconds(1500))
+        #expect(elapsed < .milliseconds(2500))
     }
 
     @Test func garbageInsteadOfTLS() async throws {
@@ -126,7 +126,7 @@ import MoorTestSupport
         let slower = try await TestServer.start(.http(status: 200, body: "too late", delay: .seconds(3)))
         let (late, elapsed) = await timed { await probe("http://127.0.0.1:\(slower.port)/", timeout: .seconds(1)) }
         #expect(late.failure?.message == "http: timed out after 1s waiting for the response header")
-        #expect(elapsed < .milliseconds(1500))
+        #expect(elapsed < .milliseconds(2500))
     }
 
     @Test func hostilePeersCostAtMostTheTimeoutAndBoundedMemory() async throws {
@@ -146,7 +146,7 @@ import MoorTestSupport
         let drip = try await TestServer.start(.drip(interval: .milliseconds(500)))
         let (dripped, dripTime) = await timed { await probe("http://127.0.0.1:\(drip.port)/", timeout: .seconds(1)) }
         #expect(dripped.failure?.message == "http: timed out after 1s waiting for the response header")
-        #expect(dripTime < .milliseconds(1500))
+        #expect(dripTime < .milliseconds(2500))
     }
 
     @Test func targetsParse() {

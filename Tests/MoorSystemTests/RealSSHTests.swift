@@ -8,9 +8,9 @@ import MoorTestSupport
     let scratch: Scratch
     let server: SSHServer
 
-    init() throws {
+    init() async throws {
         scratch = try Scratch("moor-sshd")
-        server = try SSHServer.start(in: scratch.path + "/sshd")
+        server = try await SSHServer.start(in: scratch.path + "/sshd")
     }
 
     func runner(timeout: Int = 5, options: [String]? = nil) -> SSHRunner {

@@ -14,6 +14,12 @@ public struct Observation: Sendable, Equatable {
     public var dockerMemoryMiB: Int?
     /// The DNS and IP names in the API server's certificate, read from the node.
     public var apiServerCertificateNames: [String]?
+    /// ArgoCD Applications in `gitops.argocd.namespace`, when the lab file has gitops.
+    public var applications: [Application]?
+    /// The Secret objects the templates make, each with whether it exists.
+    public var secretObjects: [SecretObjectState]?
+    /// What could not be observed (the cluster's API unreachable from here, say).
+    public var notes: [String] = []
 
     public init(cluster: ObservedCluster, apiHostPort: Int? = nil, serve: ServeConfig? = nil,
                 mirrorFiles: [String: String]? = nil, nodeStorageDriver: String? = nil, dockerMemoryMiB: Int? = nil) {
@@ -35,5 +41,18 @@ public struct ObservedCluster: Sendable, Equatable {
         self.name = name
         self.state = state
         self.config = config
+    }
+}
+
+/// A Secret a template makes, and whether the cluster has it.
+public struct SecretObjectState: Sendable, Equatable {
+    public var template: String
+    public var object: SecretManifests.Object
+    public var present: Bool
+
+    public init(template: String, object: SecretManifests.Object, present: Bool) {
+        self.template = template
+        self.object = object
+        self.present = present
     }
 }

@@ -4,6 +4,13 @@ public enum Planner {
     public static let dockerHeadroomMiB = 1024
 
     public static func plan(_ lab: LabFile, _ observation: Observation) -> Plan {
+        var plan = clusterPlan(lab, observation)
+        GitOpsPlanner.add(lab, observation, to: &plan)
+        plan.warnings += observation.notes
+        return plan
+    }
+
+    static func clusterPlan(_ lab: LabFile, _ observation: Observation) -> Plan {
         var plan = Plan()
         guard let spec = lab.cluster else { return plan }
         let clusterChange = cluster(spec, observation.cluster) ?? certificateNames(spec, observation)

@@ -34,3 +34,47 @@ public enum Kubectl {
                             "jsonpath={.clusters[0].cluster.server}"], timeout: .seconds(30))
     }
 }
+
+/// kubectl for ArgoCD Applications and Secrets, always with an explicit context.
+public enum KubectlGitOps {
+    public static func base(_ context: String?) -> [String] {
+        context.map { ["--context=\($0)"] } ?? []
+    }
+
+    public static func listApplications(context: String?, namespace: String) -> Command {
+        Command("kubectl", base(context) + ["-n", namespace, "get", "applications.argoproj.io", "-o", "json"], timeout: .seconds(60))
+    }
+
+    /// A merge patch (`{"spec":{"source":{"targetRevision":"main"}}}`) or a JSON patch, as one argv word.
+    public static func patchApplication(context: String?, namespace: String, name: String, type: String, patch: String) -> Command {
+        Command("kubectl", base(context) + ["-n", namespace, "patch", "applications.argoproj.io", name, "--type", type, "-p", patch],
+                timeout: .seconds(60))
+    }
+
+    /// Names only (`namespace/name` lines): secret values never leave the cluster.
+    public static func listSecretNames(context: String?) -> Command {
+        Command("kubectl", base(context) + ["get", "secrets", "--all-namespaces", "-o",
+                                            #"jsonpath={range .items[*]}{.metadata.namespace}/{.metadata.name}{"\n"}{end}"#],
+                timeout: .seconds(60))
+    }
+
+    /// The manifest goes on stdin and is never logged.
+    public static func apply(context: String?, manifest: [UInt8]) -> Command {
+        Command("kubectl", base(context) + ["apply", "-f", "-"], stdin: manifest, redact: false, timeout: .seconds(120))
+    }
+}
+
+/// The 1Password CLI. Its output is a secret: callers keep it in memory only.
+public enum OnePassword {
+    public static func read(_ reference: String) -> Command {
+        Command("op", ["read", "--no-newline", reference], redact: true, timeout: .seconds(60))
+    }
+}
+
+/// git, to turn a branch or tag into the commit ArgoCD should sync.
+public enum Git {
+    public static func lsRemote(repository: String, revision: String) -> Command {
+        Command("git", ["ls-remote", "--", repository, revision, "refs/heads/\(revision)", "refs/tags/\(revision)"],
+                environment: ["GIT_TERMINAL_PROMPT": "0"], timeout: .seconds(30))
+    }
+}

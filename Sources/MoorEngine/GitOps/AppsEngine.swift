@@ -1,0 +1,85 @@
+import Foundation
+import MoorCore
+import MoorJournal
+import MoorSystem
+
+/// ArgoCD Applications through kubectl: list, retarget (and back), sync and wait.
+public struct AppsEngine: Sendable {
+    public enum Selection: Sendable, Equatable {
+        /// The lab file's `gitops.argocd.apps`.
+        case lab
+        case all
+        case names([String])
+    }
+
+    public struct Row: Sendable, Equatable, Encodable {
+        public var name: String
+        public var sync: String
+        public var health: String
+        public var targetRevision: String
+        public var syncedRevision: String?
+        public var onTarget: Bool
+        public var parent: String?
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(name, forKey: .name)
+            try container.encode(sync, forKey: .sync)
+            try container.encode(health, forKey: .health)
+            try container.encode(targetRevision, forKey: .targetRevision)
+            try container.encode(syncedRevision, forKey: .syncedRevision)
+            try container.encode(onTarget, forKey: .onTarget)
+            try container.encode(parent, forKey: .parent)
+        }
+        enum CodingKeys: String, CodingKey { case name, sync, health, targetRevision, syncedRevision, onTarget, parent }
+    }
+
+    let lab: LabFile
+    let labPath: String
+    let context: MoorContext
+    public let spec: GitOpsSpec
+    /// Time between polls while waiting.
+    public var pollInterval: Duration = .seconds(2)
+
+    public init(lab: LabFile, labPath: String, context: MoorContext) throws {
+        guard let spec = lab.gitops else {
+            throw EngineError(.missingSection, "\(labPath) has no `gitops.argocd` section; add one to use `moor apps`")
+        }
+        self.lab = lab
+        self.labPath = labPath
+        self.context = context
+        self.spec = spec
+    }
+
+    /// `kubeContext`, else the remote-access context, else kubectl's current one.
+    public var kubeContext: String? { lab.kubeContext ?? lab.remoteAccess?.context }
+
+    public func applications() async throws -> [Application] {
+        let output = try await context.runner.output(KubectlGitOps.listApplications(context: kubeContext, namespace: spec.namespace))
+        do { return try ApplicationParser.parseList(json: output) } catch let error as ApplicationParser.Invalid {
+            throw ToolOutputError(tool: "kubectl get applications.argoproj.io", problem: error.description)
+        }
+    }
+
+    public func rows(_ apps: [Application]) -> [Row] {
+        apps.map { app in
+            Row(name: app.name, sync: app.syncStatus, health: app.health, targetRevision: app.targetRevision,
+                syncedRevision: app.syncedRevision.map { SyncProgress.short($0) }, onTarget: app.isOnTarget(spec.revision),
+                parent: app.parent)
+        }
+    }
+
+    func select(_ selection: Selection, from apps: [Application]) throws -> [Application] {
+        let names: [String]
+        switch selection {
+        case .all: return apps
+        case .lab: names = spec.apps.isEmpty ? apps.map(\.name) : spec.apps
+        case .names(let given): names = given
+        }
+        let missing = names.filter { name in !apps.contains { $0.name == name } }
+        if !missing.isEmpty {
+            throw EngineError(.missingSection, "no Application \(missing.map { "`\($0)`" }.joined(separator: ", ")) in namespace \(spec.namespace) (there are: \(apps.map(\.name).sorted().joined(separator: ", ")))")
+        }
+        return names.compactMap { name in apps.first { $0.name == name } }
+    }
+}

@@ -1,0 +1,147 @@
+import Foundation
+import MoorCore
+import MoorJournal
+import MoorSystem
+
+/// `secrets:` templates: which Secret objects they make and whether those exist; rendering
+/// them in memory (op / env / file references) and piping them to `kubectl apply -f -`.
+/// Values never reach a file, the journal, a log or an error message.
+public struct SecretsEngine: Sendable {
+    public struct Status: Sendable, Equatable, Encodable {
+        public var template: String
+        public var name: String
+        public var namespace: String
+        public var present: Bool
+    }
+
+    public struct Applied: Sendable, Equatable, Encodable {
+        public var template: String
+        public var objects: [String]
+        public var references: Int
+    }
+
+    let lab: LabFile
+    let labPath: String
+    let context: MoorContext
+    let environment: [String: String]
+
+    public init(lab: LabFile, labPath: String, context: MoorContext, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.lab = lab
+        self.labPath = labPath
+        self.context = context
+        self.environment = environment
+    }
+
+    var kubeContext: String? { lab.kubeContext ?? lab.remoteAccess?.context }
+    var baseDirectory: String { (labPath as NSString).deletingLastPathComponent }
+
+    func path(_ template: String) -> String {
+        let expanded = Files.expandTilde(template)
+        return expanded.hasPrefix("/") || baseDirectory.isEmpty ? expanded : baseDirectory + "/" + expanded
+    }
+
+    func read(_ template: String) throws -> String {
+        guard let data = FileManager.default.contents(atPath: path(template)) else {
+            throw EngineError(.missingSection, "cannot read the secret template \(path(template))")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// One kubectl call lists Secret names (never their data).
+    public func status() async throws -> [Status] {
+        let listing = try await context.runner.output(KubectlGitOps.listSecretNames(context: kubeContext))
+        let present = Set(listing.split(separator: "\n").map(String.init))
+        return try lab.secrets.flatMap { entry in
+            SecretManifests.secrets(in: try read(entry.template)).map {
+                Status(template: entry.template, name: $0.name, namespace: $0.namespace, present: present.contains("\($0.namespace)/\($0.name)"))
+            }
+        }
+    }
+
+    public func apply(only: [String] = []) async throws -> [Applied] {
+        let entries = lab.secrets.filter { only.isEmpty || only.contains($0.template) }
+        if let unknown = only.first(where: { name in !lab.secrets.contains { $0.template == name } }) {
+            throw EngineError(.missingSection, "no secret template `\(unknown)` in \(labPath)")
+        }
+        let run = try context.journal.beginRun(command: "secrets apply", labFile: labPath)
+        var applied: [Applied] = []
+        do {
+            for entry in entries { applied.append(try await apply(entry.template, run: run)) }
+            try context.journal.finishRun(run, outcome: "ok", detail: "\(applied.count) template(s) applied")
+        } catch {
+            try? context.journal.finishRun(run, outcome: "failed", detail: String(describing: error))
+            throw error
+        }
+        return applied
+    }
+
+    func apply(_ template: String, run: Int64) async throws -> Applied {
+        let text = try read(template)
+        let parsed = SecretTemplate(text)
+        var values: [SecretReference: String] = [:]
+        for reference in Set(parsed.references.map { $0.expanded(environment) }) {
+            values[reference] = try await resolve(reference, template: template)
+        }
+        let redactor = Redactor(secrets: Array(values.values))
+        let rendered = parsed.render { values[$0.expanded(environment)] ?? "" }
+        let command = KubectlGitOps.apply(context: kubeContext, manifest: Array(rendered.utf8))
+        let result = try await context.runner.run(command)
+        guard result.exitCode == 0 else {
+            let line = redactor.redact(result.firstStderrLine ?? "no error message")
+            throw EngineError(.didNotTake, "kubectl apply of \(template) failed with exit status \(result.exitCode): \(line)")
+        }
+        let objects = result.stdoutText.split(separator: "\n").map { redactor.redact(String($0)) }
+        for object in objects {
+            try context.journal.record(ChangeRecord(runID: run, resource: "secret:\(template)", action: "apply", summary: object, before: nil, after: nil))
+        }
+        context.progress.note("applied \(template): \(objects.joined(separator: ", "))")
+        return Applied(template: template, objects: objects, references: values.count)
+    }
+
+    func resolve(_ reference: SecretReference, template: String) async throws -> String {
+        switch reference.scheme {
+        case .op:
+            let result = try await context.runner.run(OnePassword.read(reference.description))
+            guard result.exitCode == 0 else {
+                throw EngineError(.didNotTake, "op could not read \(reference.description) (in \(template)): \(result.firstStderrLine ?? "exit \(result.exitCode)"); is `op` signed in?")
+            }
+            return result.stdoutText
+        case .env:
+            guard let value = environment[reference.body] else {
+                throw EngineError(.missingSection, "\(template) needs the environment variable \(reference.body), which is not set")
+            }
+            return value
+        case .file:
+            let file = path(reference.body)
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw EngineError(.missingSection, "\(template) refers to \(file), which cannot be read")
+            }
+            var value = String(decoding: data, as: UTF8.self)
+            if value.hasSuffix("\n") { value.removeLast() }
+            return value
+        }
+    }
+}
+
+/// Replaces every known secret value in a text with `<redacted>`.
+public struct Redactor: Sendable {
+    let secrets: [String]
+
+    /// Each value, each of its lines (an error may quote one line of a multi-line value),
+    /// and its base64 form.
+    public init(secrets: [String]) {
+        var all = Set<String>()
+        for value in secrets {
+            all.insert(value)
+            all.insert(Data(value.utf8).base64EncodedString())
+            for line in value.split(separator: "\n") where line.trimmingCharacters(in: .whitespaces).count >= 6 {
+                all.insert(line.trimmingCharacters(in: .whitespaces))
+            }
+        }
+        self.secrets = all.filter { $0.count >= 3 }.sorted { $0.count > $1.count }
+    }
+
+    public func redact(_ text: String) -> String {
+        secrets.reduce(text) { $0.replacingOccurrences(of: $1, with: "<redacted>") }
+    }
+}
