@@ -121,6 +121,16 @@ import MoorTestSupport
         #expect(list.stdout.contains("not on main: apps, grafana, tailscale-operator"))
     }
 
+    @Test func theSeedsPostMergeStepsAreOneCommand() async throws {
+        let before = lab.world.calls().count
+        let run = try await lab.moor("apps", "retarget", "--sync")
+        #expect(run.exit == 0, "\(run.stdout)\(run.stderr)")
+        #expect(kubectlCalls(since: before, "patch").count == 6, "three retargets, three sync requests")
+        #expect(run.stdout.contains("synced"))
+        let list = try await lab.moor("apps", "-o", "json")
+        #expect(!list.stdout.contains(#""onTarget" : false"#))
+    }
+
     @Test func retargetingAChildAloneWarnsAboutItsParent() async throws {
         let run = try await lab.moor("apps", "retarget", "--apps", "grafana")
         #expect(run.stdout.contains("warning: grafana is managed by apps (app of apps): apps's self-heal will put its old revision back; retarget apps too"))

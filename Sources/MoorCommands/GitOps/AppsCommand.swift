@@ -69,8 +69,15 @@ struct AppsRetarget: AsyncParsableCommand {
     @Flag(help: "Restore the revisions the last retarget replaced.")
     var back = false
 
+    @Flag(help: "Then sync the retargeted apps and wait, as `moor apps sync` does: one command for the seed's post-merge steps.")
+    var sync = false
+
+    @Option(help: "With --sync: how long to wait.")
+    var timeout = "300s"
+
     func validate() throws {
         if back && (revision != nil || which.apps != nil || which.all) { throw ValidationError("--back takes no revision or app selection") }
+        guard Units.milliseconds(timeout) != nil else { throw ValidationError("--timeout takes a duration such as 300s") }
     }
 
     func run() async throws {
@@ -87,6 +94,14 @@ struct AppsRetarget: AsyncParsableCommand {
             lines += report.warnings.map { "warning: \($0)" }
             Console.out(lines.isEmpty ? "nothing to retarget" : lines.joined(separator: "\n"))
         }
+        let moved = Array(Set(report.retargeted.map(\.name))).sorted()
+        guard sync, !moved.isEmpty else { return }
+        let synced = try await engine.sync(.names(moved), timeout: .milliseconds(Units.milliseconds(timeout) ?? 300_000))
+        if options.output == .text {
+            Console.out(Table.render(header: ["NAME", "RESULT", "REVISION", "HEALTH", "DETAIL"],
+                                     rows: synced.apps.map { [$0.name, $0.result, $0.revision ?? "-", $0.health, $0.detail] }))
+        }
+        if !synced.ok { throw CommandFailure(status: MoorExit.failure, message: "not every app synced: " + synced.apps.filter { $0.result != "synced" }.map { "\($0.name) (\($0.result))" }.joined(separator: ", ")) }
     }
 }
 

@@ -14,29 +14,10 @@ public enum Units {
         }
     }
 
-    /// Parses `500ms`, `5s`, `2m`, `1h`, `14d` (and sums such as `1m30s`) into milliseconds.
+    /// Parses `500ms`, `5s`, `2m`, `1h`, `14d` (and sums such as `1m30s`, or `1.5s`) into
+    /// milliseconds: Go's duration syntax, as conditions use it, plus days.
     public static func milliseconds(_ text: String) -> Int? {
-        var rest = Substring(text.trimmingSpaces)
-        guard !rest.isEmpty else { return nil }
-        var total = 0
-        while !rest.isEmpty {
-            let digits = rest.prefix { $0.isASCII && $0.isNumber }
-            guard !digits.isEmpty, let number = Int(digits), number < 1 << 40 else { return nil }
-            rest = rest.dropFirst(digits.count)
-            let unit = rest.prefix { $0.isLetter }
-            rest = rest.dropFirst(unit.count)
-            let scale: Int
-            switch unit {
-            case "ms": scale = 1
-            case "s": scale = 1_000
-            case "m": scale = 60_000
-            case "h": scale = 3_600_000
-            case "d": scale = 86_400_000
-            default: return nil
-            }
-            total += number * scale
-        }
-        return total
+        GoNumbers.duration(text.trimmingSpaces).flatMap { $0 >= 0 && $0 <= Int64(Int.max) ? Int($0) : nil }
     }
 }
 
