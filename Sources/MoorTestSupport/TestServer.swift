@@ -104,18 +104,18 @@ final class BehaviorHandler: ChannelInboundHandler {
         switch behavior {
         case .http(let status, let body, let delay):
             let response = "HTTP/1.1 \(status) Test\r\nContent-Length: \(body.utf8.count)\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n\(body)"
-            let send = { channel.writeAndFlush(channel.allocator.buffer(string: response)).whenComplete { _ in channel.close(promise: nil) } }
+            let send: @Sendable () -> Void = { channel.writeAndFlush(channel.allocator.buffer(string: response)).whenComplete { _ in channel.close(promise: nil) } }
             if delay == .zero { send() } else {
                 loop.scheduleTask(in: .nanoseconds(Int64(delay.components.seconds) * 1_000_000_000 + delay.components.attoseconds / 1_000_000_000)) { send() }
             }
         case .drip(let interval):
             let text = Array("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".utf8)
-            var index = 0
+            let index = DripIndex()
             let amount = TimeAmount.nanoseconds(Int64(interval.components.seconds) * 1_000_000_000 + interval.components.attoseconds / 1_000_000_000)
             drip = loop.scheduleRepeatedTask(initialDelay: amount, delay: amount) { task in
-                guard index < text.count, channel.isActive else { task.cancel(); return }
-                channel.writeAndFlush(channel.allocator.buffer(bytes: [text[index]]), promise: nil)
-                index += 1
+                guard index.value < text.count, channel.isActive else { task.cancel(); return }
+                channel.writeAndFlush(channel.allocator.buffer(bytes: [text[index.value]]), promise: nil)
+                index.value += 1
             }
         case .hugeBody(let bytes):
             channel.writeAndFlush(channel.allocator.buffer(string: "HTTP/1.1 200 OK\r\nContent-Length: \(bytes)\r\n\r\n"), promise: nil)
@@ -147,4 +147,9 @@ final class BehaviorHandler: ChannelInboundHandler {
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         context.close(promise: nil)
     }
+}
+
+/// The drip's position; only its event loop touches it.
+final class DripIndex: @unchecked Sendable {
+    var value = 0
 }
