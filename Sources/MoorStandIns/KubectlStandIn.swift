@@ -12,6 +12,9 @@ struct KubectlStandIn {
         var words = arguments.filter { !$0.hasPrefix("--context") }
         if let index = words.firstIndex(of: "-n"), index + 1 < words.count { words.removeSubrange(index...(index + 1)) }
         let namespace = flags.value("-n") ?? "default"
+        if let context = flags.value("--context"), store.load().failUnknownContexts.contains(context) {
+            return Outcome(1, stderr: "error: context \"\(context)\" does not exist\n")
+        }
         switch (words.first, words.dropFirst().first) {
         case ("config", "view"?):
             return configView(flags)

@@ -47,6 +47,8 @@ public struct World: Codable, Sendable {
     /// When set, `kubectl apply` fails and echoes the manifest in its error, as kubectl does
     /// for YAML it cannot parse.
     public var failApplyEchoingInput = false
+    /// kubectl contexts that do not exist in the stand-in's kubeconfig.
+    public var failUnknownContexts: [String] = []
 
     public init() {}
 

@@ -103,6 +103,14 @@ import MoorTestSupport
         #expect(text.stdout.contains("not on main: apps, grafana, tailscale-operator"))
     }
 
+    @Test func anUnknownContextSaysHowToGetOne() async throws {
+        try lab.writeLab(Self.labText(appsList: "[apps]").replacingOccurrences(of: "kubeContext: minikube-indri", with: "kubeContext: nowhere"))
+        try lab.world.update { $0.failUnknownContexts = ["nowhere"] }
+        let run = try await lab.moor("apps")
+        #expect(run.exit == 1)
+        #expect(run.stderr.hasSuffix("; this machine's kubeconfig has no context nowhere: run `moor kubeconfig --merge` (or set kubeContext)\n"))
+    }
+
     @Test func retargetIsOnePatchPerAppAndBackRestores() async throws {
         let before = lab.world.calls().count
         let run = try await lab.moor("apps", "retarget")

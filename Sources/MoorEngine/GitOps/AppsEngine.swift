@@ -55,7 +55,8 @@ public struct AppsEngine: Sendable {
     public var kubeContext: String? { lab.kubeContext ?? lab.remoteAccess?.context }
 
     public func applications() async throws -> [Application] {
-        let output = try await context.runner.output(KubectlGitOps.listApplications(context: kubeContext, namespace: spec.namespace))
+        let output = try await KubectlRun.output(KubectlGitOps.listApplications(context: kubeContext, namespace: spec.namespace),
+                                                 runner: context.runner, context: kubeContext)
         do { return try ApplicationParser.parseList(json: output) } catch let error as ApplicationParser.Invalid {
             throw ToolOutputError(tool: "kubectl get applications.argoproj.io", problem: error.description)
         }

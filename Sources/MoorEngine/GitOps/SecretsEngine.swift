@@ -49,7 +49,7 @@ public struct SecretsEngine: Sendable {
 
     /// One kubectl call lists Secret names (never their data).
     public func status() async throws -> [Status] {
-        let listing = try await context.runner.output(KubectlGitOps.listSecretNames(context: kubeContext))
+        let listing = try await KubectlRun.output(KubectlGitOps.listSecretNames(context: kubeContext), runner: context.runner, context: kubeContext)
         let present = Set(listing.split(separator: "\n").map(String.init))
         return try lab.secrets.flatMap { entry in
             SecretManifests.secrets(in: try read(entry.template)).map {
