@@ -37,7 +37,8 @@ extension Engine {
         }
         if let change = plan.change(for: ResourceName.cluster) {
             try await applyCluster(change, observer: observer, observation: observation, allowRecreate: allowRecreate)
-            try record(change, run: run, before: change.fields.mapValues { $0.from ?? "" }.description, after: nil)
+            try record(change, run: run, before: Self.text(change.fields.compactMapValues(\.from)),
+                       after: Self.text(change.fields.mapValues(\.to)))
             applied.append(change)
             observation = try await observe()
             guard observation.cluster.state == .running else {
@@ -175,6 +176,13 @@ extension Engine {
             applied += secretChanges
         }
         return applied
+    }
+
+    /// `{"cpus":"6",…}` for the journal: sorted, so runs compare.
+    static func text(_ fields: [String: String]) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return (try? encoder.encode(fields)).map { String(decoding: $0, as: UTF8.self) } ?? ""
     }
 
     func record(_ change: Change, run: Int64, before: String?, after: String?) throws {
