@@ -17,7 +17,9 @@ public final class SSHServer: @unchecked Sendable {
         public var description: String { "no sshd at /usr/sbin/sshd; install Debian's openssh-server (.ci/run does)" }
     }
 
-    public static func start(in directory: String) async throws -> SSHServer {
+    /// `environment` is set in every session (sshd's SetEnv): the remote side of a test can
+    /// find stand-in tools that way.
+    public static func start(in directory: String, environment: [String: String] = [:]) async throws -> SSHServer {
         let sshd = "/usr/sbin/sshd"
         guard FileManager.default.isExecutableFile(atPath: sshd) else { throw Missing() }
         try? FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true,
@@ -45,7 +47,7 @@ public final class SSHServer: @unchecked Sendable {
             LogLevel VERBOSE
             MaxSessions 100
             MaxStartups 100
-            """
+            """ + (environment.isEmpty ? "" : "\nSetEnv " + environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ") + "\n")
         try config.write(toFile: directory + "/sshd_config", atomically: true, encoding: .utf8)
         // sshd runs in the background for the test's lifetime (swift-subprocess, like every
         // process of the test runner; Foundation's Process and it must not both reap children).
