@@ -5,6 +5,8 @@ import MoorTestSupport
 /// `moor check` and `moor probe` as a user runs them.
 @Suite struct CheckCLITests {
     @Test func checkPrintsATableJSONAndJUnitWithTheRightExitCodes() async throws {
+        let ca = try TestPKI.authority()
+        let tlsServer = try await TestServer.start(.silent, tls: try TestPKI.leaf("api", dns: ["localhost"], issuer: ca))
         let up = try await TestServer.start(.http(status: 200, body: "ok"))
         let down = try await TestServer.start(.http(status: 500, body: "boom"))
         let lab = try Homelab(lab: """
@@ -18,19 +20,24 @@ import MoorTestSupport
                 tags: [web, critical]
               - name: shell
                 command: [true]
+              - name: relative ca
+                tls: 127.0.0.1:\(tlsServer.port)
+                ca: certs/ca.pem
+                serverName: localhost
             """)
+        _ = try lab.scratch.write("certs/ca.pem", ca.certificatePEM)
         let text = try await lab.moor("check")
         #expect(text.exit == 2)
-        #expect(text.stdout.contains("broken  fail"))
-        #expect(text.stdout.hasSuffix("2 ok, 0 warn, 1 fail\n"))
+        #expect(text.stdout.contains("\nbroken       fail "))
+        #expect(text.stdout.hasSuffix("3 ok, 0 warn, 1 fail\n"), "\(text.stdout)")
         #expect(!text.stdout.contains("\u{1B}["), "no color when stdout is not a terminal")
 
         let json = try await lab.moor("check", "-o", "json").json()
         let checks = try #require(json["checks"] as? [[String: Any]])
-        #expect(checks.map { $0["name"] as? String } == ["web", "broken", "shell"])
+        #expect(checks.map { $0["name"] as? String } == ["web", "broken", "shell", "relative ca"])
         for key in ["name", "state", "durationMs", "detail", "phases", "certificate"] { #expect(checks[0].keys.contains(key), "\(key)") }
         #expect(Set((checks[0]["phases"] as? [String: Any])?.keys.map { $0 } ?? []) == ["resolve", "connect", "tls", "firstByte", "transfer"])
-        #expect(json["summary"] as? [String: Int] == ["ok": 2, "warn": 0, "fail": 1])
+        #expect(json["summary"] as? [String: Int] == ["ok": 3, "warn": 0, "fail": 1])
 
         let only = try await lab.moor("check", "--only", "web")
         #expect(only.exit == 0 && !only.stdout.contains("broken"))
@@ -40,7 +47,7 @@ import MoorTestSupport
 
         let junit = try await lab.moor("check", "-o", "junit")
         #expect(junit.stdout.hasPrefix(#"<?xml version="1.0" encoding="UTF-8"?>"#))
-        #expect(junit.stdout.contains(#"<testsuites name="moor check" tests="3" failures="1""#))
+        #expect(junit.stdout.contains(#"<testsuites name="moor check" tests="4" failures="1""#))
         #expect(junit.stdout.contains(#"<failure message="http: 500 after"#))
     }
 

@@ -47,7 +47,7 @@ struct CheckCommand: AsyncParsableCommand {
         if !only.isEmpty { checks = checks.filter { only.contains($0.name) } }
         if !tags.isEmpty { checks = checks.filter { !Set($0.tags).isDisjoint(with: tags) } }
         let context = try LiveContext.make(debug: debug, quiet: true)
-        let report = await CheckRunner(lab: lab, context: context, prober: LiveProber()).run(checks, concurrency: concurrency)
+        let report = await CheckRunner(lab: lab, context: context, prober: LiveProber(), labPath: path).run(checks, concurrency: concurrency)
         switch output {
         case .json: try Console.json(report)
         case .junit: Console.out(CheckRender.junit(report))

@@ -9,6 +9,8 @@ struct CheckRequests: Sendable {
     let lab: LabFile
     let environment: [String: String]
     let home: String
+    /// Relative `ca`, `cert` and `key` paths are relative to the lab file's directory.
+    let baseDirectory: String
 
     struct Problem: Error, CustomStringConvertible {
         var description: String
@@ -26,10 +28,11 @@ struct CheckRequests: Sendable {
         guard let target else { throw Problem(description: "cannot read the target of check `\(check.name)`") }
         var tls = TLSOptions(serverName: check.serverName, insecure: check.insecure)
         if let context = check.kubeconfig { try applyKubeconfig(context, to: &tls) }
-        if let ca = check.ca { tls.caPEM = try read(ca, what: "ca") }
+        let base = baseDirectory.isEmpty ? nil : baseDirectory
+        if let ca = check.ca { tls.caPEM = try read(ca, what: "ca", relativeTo: base) }
         if let cert = check.cert, let key = check.key {
-            tls.certificatePEM = try read(cert, what: "cert")
-            tls.keyPEM = try read(key, what: "key")
+            tls.certificatePEM = try read(cert, what: "cert", relativeTo: base)
+            tls.keyPEM = try read(key, what: "key", relativeTo: base)
         }
         let http = HTTPOptions(method: check.method ?? "GET", headers: check.headers, body: check.body.map { Array($0.utf8) })
         return ProbeRequest(target: target, timeout: .milliseconds(check.timeoutMilliseconds), tls: tls, http: http)

@@ -12,12 +12,13 @@ public struct CheckRunner: Sendable {
     let prober: any Prober
     let requests: CheckRequests
 
-    public init(lab: LabFile, context: MoorContext, prober: any Prober, environment: [String: String] = ProcessInfo.processInfo.environment,
-                home: String = Files.homeDirectory) {
+    public init(lab: LabFile, context: MoorContext, prober: any Prober, labPath: String = "",
+                environment: [String: String] = ProcessInfo.processInfo.environment, home: String = Files.homeDirectory) {
         self.lab = lab
         self.context = context
         self.prober = prober
-        self.requests = CheckRequests(lab: lab, environment: environment, home: home)
+        self.requests = CheckRequests(lab: lab, environment: environment, home: home,
+                                      baseDirectory: (labPath as NSString).deletingLastPathComponent)
     }
 
     public func run(_ checks: [CheckSpec], concurrency: Int = 32) async -> CheckReport {
