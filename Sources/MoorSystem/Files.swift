@@ -49,13 +49,6 @@ public enum Files {
         }
     }
 
-    public static func read(_ path: String) throws -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw SystemError(code: .notFound, message: "cannot read \(path): no such file or not readable")
-        }
-        return [UInt8](data)
-    }
-
     /// `$HOME`, as shells see it, else the account's home directory.
     public static var homeDirectory: String {
         if let home = ProcessInfo.processInfo.environment["HOME"], !home.isEmpty { return home }
