@@ -70,6 +70,13 @@ import MoorTestSupport
         #expect(runs.map { $0["command"] as? String } == ["up"])
         #expect(runs.first?["changes"] as? Int == 6)
         #expect((runs.first?["startedAt"] as? String)?.hasSuffix("Z") == true)
+        let id = try #require(runs.first?["id"] as? Int)
+        let shown = try await lab.moor("history", String(id), "-o", "json").json()
+        let changes = try #require(shown["changes"] as? [[String: Any]])
+        #expect(changes.map { $0["resource"] as? String }.first == "cluster")
+        #expect((changes.first?["after"] as? String)?.contains(#""cpus":"6""#) == true)
+        #expect(changes.first { $0["resource"] as? String == "mirror:quay.io" }?["after"] as? String != nil, "the hosts.toml written")
+        #expect(try await lab.moor("history", String(id)).stdout.contains("mirror:quay.io"))
         let mode = try FileManager.default.attributesOfItem(atPath: lab.scratch.path + "/state")[.posixPermissions] as? Int
         #expect(mode == 0o700)
     }

@@ -4,12 +4,15 @@ import MoorJournal
 
 /// `moor history`: the journal's runs, newest first.
 struct History: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List past plan and up runs from the journal.")
+    static let configuration = CommandConfiguration(abstract: "List past runs from the journal, or with RUN, what that run changed.")
 
     @OptionGroup var options: GlobalOptions
 
     @Option(help: "How many runs to show.")
     var limit = 20
+
+    @Argument(help: "A run number: show the changes it applied (with before and after in -o json).")
+    var run: Int64?
 
     func validate() throws {
         guard limit > 0 else { throw ValidationError("--limit must be at least 1") }
@@ -17,6 +20,7 @@ struct History: AsyncParsableCommand {
 
     func run() async throws {
         let context = try LiveContext.make(options)
+        if let run { return try show(run, journal: context.journal) }
         let runs = try context.journal.runs(limit: limit)
         switch options.output {
         case .json:
@@ -29,6 +33,18 @@ struct History: AsyncParsableCommand {
                  String(run.changes), run.labFile]
             }
             Console.out(runs.isEmpty ? "no runs yet" : Table.render(header: ["RUN", "STARTED", "COMMAND", "OUTCOME", "CHANGES", "LAB FILE"], rows: rows))
+        }
+    }
+
+    func show(_ id: Int64, journal: any Journal) throws {
+        let changes = try journal.changes(run: id)
+        switch options.output {
+        case .json:
+            struct Report: Encodable { var run: Int64; var changes: [ChangeRecord] }
+            try Console.json(Report(run: id, changes: changes))
+        case .text:
+            Console.out(changes.isEmpty ? "run \(id) applied no changes"
+                        : Table.render(header: ["RESOURCE", "ACTION", "SUMMARY"], rows: changes.map { [$0.resource, $0.action, $0.summary] }))
         }
     }
 }
