@@ -32,7 +32,7 @@ extension Engine {
         let unchanged = plan.unchanged
         var applied: [Change] = []
         guard let observer = try? observer() else {
-            applied += try await applyGitOps(plan, run: run)
+            applied += try await applyGitOps(plan, run: run, applications: observation.applications)
             return UpReport(applied: applied, unchanged: unchanged.filter { name in !applied.contains { $0.resource == name } }, warnings: plan.warnings)
         }
         if let change = plan.change(for: ResourceName.cluster) {
@@ -53,7 +53,7 @@ extension Engine {
             try record(change, run: run, before: change.fields["target"]?.from, after: change.fields["target"]?.to)
             applied.append(change)
         }
-        applied += try await applyGitOps(plan, run: run)
+        applied += try await applyGitOps(plan, run: run, applications: observation.applications)
         return UpReport(applied: applied, unchanged: unchanged.filter { name in !applied.contains { $0.resource == name } },
                         warnings: plan.warnings)
     }
@@ -150,13 +150,13 @@ extension Engine {
 
     /// Apps off the lab file's revision are retargeted and synced (and waited on); templates
     /// whose Secrets are missing are applied.
-    func applyGitOps(_ plan: Plan, run: Int64) async throws -> [Change] {
+    func applyGitOps(_ plan: Plan, run: Int64, applications: [Application]?) async throws -> [Change] {
         var applied: [Change] = []
         let appChanges = plan.changes.filter { $0.resource.hasPrefix("app:") }
         if !appChanges.isEmpty {
             let apps = try AppsEngine(lab: lab, labPath: labPath, context: context)
             let names = appChanges.map { String($0.resource.dropFirst("app:".count)) }
-            _ = try await apps.retarget(to: nil, selection: .names(names))
+            _ = try await apps.retarget(to: nil, selection: .names(names), known: applications)
             let report = try await apps.sync(.names(names), timeout: .seconds(600))
             guard report.ok else {
                 let failed = report.apps.filter { $0.result != "synced" }.map { "\($0.name): \($0.detail)" }.joined(separator: "; ")

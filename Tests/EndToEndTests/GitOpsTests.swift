@@ -217,8 +217,12 @@ import MoorTestSupport
         #expect(plan.exit == 2)
         let resources = (try plan.json()["changes"] as? [[String: Any]])?.compactMap { $0["resource"] as? String }
         #expect(resources == ["app:apps", "app:grafana", "secret:monitoring/grafana-admin", "secret:miniflux/miniflux-config"])
-        let up = try await lab.moorWith(["MINIFLUX_DB_PASSWORD": Self.envValue], "up")
+        let before = lab.world.calls().count
+        let up = try await lab.moorWith(["MINIFLUX_DB_PASSWORD": Self.envValue], "up", "-o", "json")
         #expect(up.exit == 0, "\(up.stdout)\(up.stderr)")
+        let lists = kubectlCalls(since: before, "applications.argoproj.io").filter { $0.contains("get") }.count
+        let polls = lists - 2
+        #expect(polls == 2, "observe, the sync's first list, then one list a poll: \(lists) lists")
         #expect(try await lab.moor("plan").exit == 0)
     }
 }

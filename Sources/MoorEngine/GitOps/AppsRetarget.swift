@@ -23,10 +23,12 @@ public struct RetargetReport: Sendable, Equatable, Encodable {
 
 extension AppsEngine {
     /// Points the selected apps' git sources at `revision` (the lab file's by default), one
-    /// kubectl patch per app, remembering each previous revision in the journal.
-    public func retarget(to revision: String?, selection: Selection) async throws -> RetargetReport {
+    /// kubectl patch per app, remembering each previous revision in the journal. `known` is
+    /// a list just read (by `up`'s observation), so it is not read again.
+    public func retarget(to revision: String?, selection: Selection, known: [Application]? = nil) async throws -> RetargetReport {
         let revision = revision ?? spec.revision
-        let apps = try await applications()
+        let apps: [Application]
+        if let known { apps = known } else { apps = try await applications() }
         let selected = try select(selection, from: apps)
         let run = try context.journal.beginRun(command: "apps retarget", labFile: labPath)
         var report = RetargetReport(revision: revision, retargeted: [], unchanged: [], skipped: [], warnings: [])
