@@ -47,17 +47,18 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "MoorStandIns", dependencies: [
+            "MoorCore",
             .product(name: "Yams", package: "Yams"),
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "SwiftASN1", package: "swift-asn1"),
         ]),
         .target(name: "MoorCommands", dependencies: [
-            "MoorCore", "MoorSystem", "MoorEngine", "MoorJournal", "MoorProbe", "MoorStandIns",
+            "MoorCore", "MoorSystem", "MoorEngine", "MoorJournal", "MoorProbe",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .executableTarget(name: "moor", dependencies: ["MoorCommands", "moor-standin"]),
+        .executableTarget(name: "moor", dependencies: ["MoorCommands"]),
         .executableTarget(name: "moor-standin", dependencies: ["MoorStandIns"]),
         .target(name: "MoorTestSupport", dependencies: [
             "MoorCore", "MoorSystem", "MoorJournal", "MoorEngine",

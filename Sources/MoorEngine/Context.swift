@@ -1,4 +1,5 @@
 import MoorJournal
+import MoorProbe
 import MoorSystem
 
 /// Where progress lines go (stderr in the CLI); data never goes here.
@@ -11,24 +12,38 @@ public struct SilentProgress: ProgressReporter {
     public func note(_ line: String) {}
 }
 
-/// Everything a command needs from the outside world, passed in once. Tests build one
-/// with fakes; the CLI builds the live one.
+/// Everything a command needs from the outside world, built once and passed in. Engines
+/// reach processes, probes, the journal, time, the environment and files only through it;
+/// tests build one with fakes, the CLI builds the live one.
 public struct MoorContext: Sendable {
     /// Runs processes on this machine; remote hosts wrap it in `SSHRunner`.
     public var runner: any CommandRunner
+    public var prober: any Prober
     public var journal: any Journal
+    public var clock: any MoorClock
+    /// The environment moor was started with (`$KUBECONFIG`, `env://` references, `$HOME`).
+    public var environment: [String: String]
+    public var files: any FileAccess
     public var progress: any ProgressReporter
     /// `$MOOR_STATE_DIR`; ssh control sockets live in `ssh/` below it.
     public var stateDirectory: String
     /// Extra ssh options for every remote host (tests: port, key, known-hosts file).
     public var sshOptions: [String]
 
-    public init(runner: any CommandRunner, journal: any Journal, progress: any ProgressReporter = SilentProgress(),
-                stateDirectory: String, sshOptions: [String] = []) {
+    public init(runner: any CommandRunner, prober: any Prober = LiveProber(), journal: any Journal,
+                clock: any MoorClock = SystemClock(), environment: [String: String] = [:], files: any FileAccess = LocalFiles(),
+                progress: any ProgressReporter = SilentProgress(), stateDirectory: String, sshOptions: [String] = []) {
         self.runner = runner
+        self.prober = prober
         self.journal = journal
+        self.clock = clock
+        self.environment = environment
+        self.files = files
         self.progress = progress
         self.stateDirectory = stateDirectory
         self.sshOptions = sshOptions
     }
+
+    /// `$HOME` as moor was started with it.
+    public var home: String { environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? Files.homeDirectory }
 }

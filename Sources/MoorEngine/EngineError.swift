@@ -1,14 +1,23 @@
-/// Why the engine stopped, in words for the person at the terminal.
-public struct EngineError: Error, Sendable, CustomStringConvertible, Equatable {
+import MoorCore
+
+/// Why the engine stopped, in words for the person at the terminal, with a code that says
+/// what kind of problem it is. Exit statuses are decided from the code, in one place.
+public struct EngineError: Error, Sendable, CustomStringConvertible, Equatable, MaybeInterruption {
     public enum Code: String, Sendable {
-        /// The change needs a flag the user did not give (`--allow-recreate`).
+        /// Something the command names is not there (an Application, a template, a run).
+        case notFound
+        /// A file is there but cannot be used (unreadable, too large, not what it should be).
+        case unreadable
+        /// The lab file or the arguments ask for something this command cannot do.
+        case invalidInput
+        /// A change needs a flag the user did not give, or preflight found it cannot work.
         case refused
-        /// Preflight found the change cannot work (memory, driver).
-        case preflight
         /// A change was made but observing again shows it did not take.
         case didNotTake
-        /// The lab file lacks a section this command needs.
-        case missingSection
+        /// A tool's answer said no (an apply that failed, an app that did not sync).
+        case toolFailed
+        /// Ctrl-C or SIGTERM.
+        case interrupted
     }
 
     public var code: Code
@@ -20,4 +29,5 @@ public struct EngineError: Error, Sendable, CustomStringConvertible, Equatable {
     }
 
     public var description: String { message }
+    public var isInterruption: Bool { code == .interrupted }
 }

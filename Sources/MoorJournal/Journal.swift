@@ -8,7 +8,8 @@ public struct RunRecord: Sendable, Equatable, Codable {
     public var labFile: String
     public var startedAt: Date
     public var finishedAt: Date?
-    /// `ok`, `in sync`, `changes pending`, `failed`, or nil while running (or interrupted).
+    /// `ok`, `in sync`, `changes pending`, `failed`, `interrupted`, or nil while running (or
+    /// when the process was killed).
     public var outcome: String?
     public var detail: String?
     public var changes: Int
@@ -43,15 +44,62 @@ public struct FollowUp: Sendable, Equatable, Codable {
     public var createdAt: Date
 }
 
-/// The journal seam. Secrets never go in here: callers pass redacted values only.
+/// How a run ended, as the journal keeps it.
+public enum RunOutcome: String, Sendable {
+    case ok
+    case inSync = "in sync"
+    case changesPending = "changes pending"
+    case failed
+    case interrupted
+}
+
+/// The journal seam. Secrets never go in here: callers pass redacted values only. A run is
+/// opened only by `withRun`, once per command invocation; engines take the run handle.
 public protocol Journal: Sendable {
-    func beginRun(command: String, labFile: String) throws -> Int64
-    func finishRun(_ id: Int64, outcome: String, detail: String?) throws
-    func record(_ change: ChangeRecord) throws
-    /// Returns the existing pending follow-up of the same kind and resource, if any.
-    func addFollowUp(run: Int64, kind: String, resource: String, detail: String) throws -> Int64
+    /// Opens a run, hands it to `body`, and closes it with the outcome `body` concluded
+    /// (`ok` by default), `failed` when it throws, or `interrupted` when it was cancelled.
+    func withRun<T: Sendable>(command: String, labFile: String, _ body: (RunHandle) async throws -> T) async throws -> T
     func pendingFollowUps() throws -> [FollowUp]
     func completeFollowUp(_ id: Int64) throws
     func runs(limit: Int) throws -> [RunRecord]
     func changes(run: Int64) throws -> [ChangeRecord]
+    // Used through RunHandle.
+    func record(_ change: ChangeRecord) throws
+    func addFollowUp(run: Int64, kind: String, resource: String, detail: String) throws -> Int64
+}
+
+/// The one open run of a command: what it changed, the follow-ups it owes, how it ended.
+public final class RunHandle: @unchecked Sendable {
+    public let id: Int64
+    let journal: any Journal
+    private let lock = NSLock()
+    private var outcome: RunOutcome = .ok
+    private var detail: String?
+
+    init(id: Int64, journal: any Journal) {
+        self.id = id
+        self.journal = journal
+    }
+
+    /// Records a change that was applied (redacted values only).
+    public func record(_ resource: String, action: String, summary: String, before: String? = nil, after: String? = nil) throws {
+        try journal.record(ChangeRecord(runID: id, resource: resource, action: action, summary: summary, before: before, after: after))
+    }
+
+    /// Records work owed after a change, before the change is made. Returns the pending
+    /// follow-up of the same kind and resource when there is one.
+    @discardableResult
+    public func addFollowUp(kind: String, resource: String, detail: String) throws -> Int64 {
+        try journal.addFollowUp(run: id, kind: kind, resource: resource, detail: detail)
+    }
+
+    /// How the run ends if `body` returns.
+    public func conclude(_ outcome: RunOutcome, detail: String? = nil) {
+        lock.withLock {
+            self.outcome = outcome
+            self.detail = detail
+        }
+    }
+
+    var concluded: (RunOutcome, String?) { lock.withLock { (outcome, detail) } }
 }

@@ -1,16 +1,19 @@
 import Foundation
 import GRDB
+import MoorCore
 
 /// The journal in one SQLite file under the state directory.
 public final class SQLiteJournal: Journal {
-    private let queue: DatabaseQueue
+    private let queue: any DatabaseWriter
 
-    /// Opens (creating if needed) the journal at `path`; `:memory:` for a throwaway one.
+    /// Opens (creating if needed) the journal at `path`; `:memory:` for a throwaway one. A
+    /// file is opened in WAL mode with a busy timeout, so concurrent moor processes wait for
+    /// each other instead of failing with `database is locked`.
     public init(path: String) throws {
         var configuration = Configuration()
-        configuration.busyMode = .timeout(5)
+        configuration.busyMode = .timeout(10)
         queue = path == ":memory:" ? try DatabaseQueue(configuration: configuration)
-                                   : try DatabaseQueue(path: path, configuration: configuration)
+                                   : try DatabasePool(path: path, configuration: configuration)
         try Self.migrator.migrate(queue)
     }
 
@@ -38,7 +41,21 @@ public final class SQLiteJournal: Journal {
         return migrator
     }
 
-    public func beginRun(command: String, labFile: String) throws -> Int64 {
+    public func withRun<T: Sendable>(command: String, labFile: String, _ body: (RunHandle) async throws -> T) async throws -> T {
+        let run = RunHandle(id: try beginRun(command: command, labFile: labFile), journal: self)
+        do {
+            let result = try await body(run)
+            let (outcome, detail) = run.concluded
+            try finishRun(run.id, outcome: outcome.rawValue, detail: detail)
+            return result
+        } catch {
+            let interrupted = Interrupted.means(error) || Task.isCancelled
+            try? finishRun(run.id, outcome: (interrupted ? RunOutcome.interrupted : .failed).rawValue, detail: String(describing: error))
+            throw error
+        }
+    }
+
+    func beginRun(command: String, labFile: String) throws -> Int64 {
         try queue.write { db in
             try db.execute(sql: "INSERT INTO run (command, labFile, startedAt) VALUES (?, ?, ?)",
                            arguments: [command, labFile, Date()])
@@ -46,7 +63,7 @@ public final class SQLiteJournal: Journal {
         }
     }
 
-    public func finishRun(_ id: Int64, outcome: String, detail: String?) throws {
+    func finishRun(_ id: Int64, outcome: String, detail: String?) throws {
         try queue.write { db in
             try db.execute(sql: "UPDATE run SET finishedAt = ?, outcome = ?, detail = ? WHERE id = ?",
                            arguments: [Date(), outcome, detail, id])

@@ -38,14 +38,23 @@ enum Diagnosis {
         "handshake timed out after \(deadline.totalText) (TCP connected in \(Int(connectMs.rounded())) ms; the peer accepted the connection but never answered the ClientHello — typical of a TCP proxy whose upstream does not speak TLS or is unreachable)"
     }
 
+    static let clientCertificateRequired = "the server requires a client certificate; give `cert` and `key` (or `kubeconfig:`)"
+
+    /// BoringSSL's alert for a missing client certificate, during or just after the handshake.
+    static func reason(_ error: any Error) -> ProbeResult.Failure.Reason? {
+        let text = String(describing: error)
+        if text.contains("CERTIFICATE_REQUIRED") || text.contains("HANDSHAKE_FAILURE") && text.contains("ALERT") {
+            return .clientCertificateRequired
+        }
+        return nil
+    }
+
     static func tls(_ error: any Error) -> String {
         let text = String(describing: error)
         if text.contains("WRONG_VERSION_NUMBER") || text.contains("PACKET_LENGTH_TOO_LONG") || text.contains("HTTP_REQUEST") {
             return "the peer did not answer with TLS (it may speak plain HTTP or another protocol on this port)"
         }
-        if text.contains("CERTIFICATE_REQUIRED") || text.contains("HANDSHAKE_FAILURE") && text.contains("ALERT") {
-            return "the server requires a client certificate; give `cert` and `key` (or `kubeconfig:`)"
-        }
+        if reason(error) == .clientCertificateRequired { return clientCertificateRequired }
         if error is ConnectionClosed || text.contains("uncleanShutdown") {
             return "the peer closed the connection during the handshake"
         }
@@ -58,9 +67,7 @@ enum Diagnosis {
     }
 
     static func http(_ error: any Error) -> String {
-        if String(describing: error).contains("CERTIFICATE_REQUIRED") {
-            return "the server requires a client certificate; give `cert` and `key` (or `kubeconfig:`)"
-        }
+        if String(describing: error).contains("CERTIFICATE_REQUIRED") { return clientCertificateRequired }
         if let parser = error as? HTTPParserError {
             switch parser {
             case .headerOverflow: return "the response header is too large (more than 80 KiB); the peer may not speak HTTP"

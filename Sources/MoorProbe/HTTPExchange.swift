@@ -39,7 +39,7 @@ extension ProbeSession {
             let waiting = result.phases.firstByte == nil ? "the response header" : "the rest of the body"
             result.fail(.http, "timed out after \(deadline.totalText) waiting for \(waiting)")
         } catch {
-            result.fail(target.kind == .https ? Diagnosis.layerAfterTLS(error) : .http, Diagnosis.http(error))
+            result.fail(target.kind == .https ? Diagnosis.layerAfterTLS(error) : .http, Diagnosis.http(error), reason: Diagnosis.reason(error))
         }
     }
 }

@@ -5,9 +5,17 @@ public struct ProbeResult: Sendable, Equatable, Encodable {
     public enum Layer: String, Sendable, Codable { case dns, tcp, tls, http, postgres }
 
     public struct Failure: Sendable, Equatable, Encodable {
+        /// Causes callers act on, so they never read `message`.
+        public enum Reason: String, Sendable {
+            case clientCertificateRequired
+        }
+
         public var layer: Layer
         /// One line: `tls: certificate expired 3 days ago`.
         public var message: String
+        public var reason: Reason?
+
+        enum CodingKeys: String, CodingKey { case layer, message }
     }
 
     /// Milliseconds per phase, named as blackbox_exporter names them where they overlap.
@@ -78,7 +86,7 @@ public struct ProbeResult: Sendable, Equatable, Encodable {
 
     public var ok: Bool { failure == nil }
 
-    mutating func fail(_ layer: Layer, _ message: String) {
-        if failure == nil { failure = Failure(layer: layer, message: "\(layer.rawValue): \(message)") }
+    mutating func fail(_ layer: Layer, _ message: String, reason: Failure.Reason? = nil) {
+        if failure == nil { failure = Failure(layer: layer, message: "\(layer.rawValue): \(message)", reason: reason) }
     }
 }

@@ -131,7 +131,7 @@ struct ProbeSession {
             } catch is TimedOut {
                 return result.fail(.tls, Diagnosis.handshakeTimedOut(deadline: deadline, connectMs: connectMs))
             } catch {
-                return result.fail(.tls, Diagnosis.tls(error))
+                return result.fail(.tls, Diagnosis.tls(error), reason: Diagnosis.reason(error))
             }
         }
 

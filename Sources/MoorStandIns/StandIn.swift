@@ -60,9 +60,12 @@ public enum StandIn {
         }
     }
 
-    /// The entry point of the `moor-standin` executable.
+    /// The entry point of the `moor-standin` executable: a tool's stand-in when called by a
+    /// tool's name, else `moor-standin install BIN` (links every tool into BIN) or
+    /// `moor-standin docker-restart` (what a Docker Desktop restart does), for the demo.
     public static func main() -> Never {
         let tool = URL(fileURLWithPath: CommandLine.arguments[0]).lastPathComponent
+        if !tools.contains(tool) { admin(Array(CommandLine.arguments.dropFirst())) }
         guard let directory = ProcessInfo.processInfo.environment["MOOR_STANDIN_DIR"] else {
             FileHandle.standardError.write(Data("\(tool) (moor stand-in): MOOR_STANDIN_DIR is not set\n".utf8))
             exit(127)
@@ -73,6 +76,31 @@ public enum StandIn {
         FileHandle.standardOutput.write(Data(outcome.stdout.utf8))
         FileHandle.standardError.write(Data(outcome.stderr.utf8))
         exit(outcome.exitCode)
+    }
+}
+
+extension StandIn {
+    static func admin(_ arguments: [String]) -> Never {
+        do {
+            switch arguments.first {
+            case "install" where arguments.count == 2:
+                let me = Bundle.main.executableURL?.resolvingSymlinksInPath().path ?? CommandLine.arguments[0]
+                print(try install(executable: me, into: arguments[1]))
+            case "docker-restart":
+                guard let directory = ProcessInfo.processInfo.environment["MOOR_STANDIN_DIR"] else {
+                    FileHandle.standardError.write(Data("moor-standin: MOOR_STANDIN_DIR is not set\n".utf8))
+                    exit(64)
+                }
+                try simulateDockerRestart(store: WorldStore(directory: directory))
+            default:
+                FileHandle.standardError.write(Data("usage: moor-standin install BIN | moor-standin docker-restart\n".utf8))
+                exit(64)
+            }
+        } catch {
+            FileHandle.standardError.write(Data("moor-standin: \(error)\n".utf8))
+            exit(1)
+        }
+        exit(0)
     }
 }
 

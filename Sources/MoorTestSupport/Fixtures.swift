@@ -1,19 +1,17 @@
 import Foundation
 
-/// The recorded tool outputs in `../shared/fixtures` (see its NOTES.md).
+/// The recorded tool outputs in `Tests/Fixtures` (copied from the project's shared fixtures;
+/// `Tests/Fixtures/NOTES.md` says where each came from).
 public enum Fixtures {
     /// The package root, found from this file's path.
     public static let packageRoot: String = {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
     }()
 
-    /// `$MOOR_SHARED_DIR`, else `shared/` beside the checkout.
-    public static let sharedDirectory: String = {
-        if let dir = ProcessInfo.processInfo.environment["MOOR_SHARED_DIR"], !dir.isEmpty { return dir }
-        return URL(fileURLWithPath: packageRoot).deletingLastPathComponent().appendingPathComponent("shared").path
-    }()
+    /// `Tests/Fixtures` in the package: a clone alone has everything the tests read.
+    public static let directory: String = packageRoot + "/Tests/Fixtures"
 
-    public static func path(_ relative: String) -> String { sharedDirectory + "/fixtures/" + relative }
+    public static func path(_ relative: String) -> String { directory + "/" + relative }
 
     /// A fixture's text; a missing fixture is a test failure, never a skip.
     public static func text(_ relative: String) throws -> String {
@@ -35,7 +33,7 @@ public enum Fixtures {
 
 public struct FixtureMissing: Error, CustomStringConvertible {
     public var path: String
-    public var description: String { "fixture not found: \(path) (is ../shared beside the checkout? set MOOR_SHARED_DIR)" }
+    public var description: String { "fixture not found: \(path)" }
 }
 
 /// A temporary directory, removed when the value goes away.

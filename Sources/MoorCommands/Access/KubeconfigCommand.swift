@@ -29,31 +29,28 @@ struct KubeconfigCommand: AsyncParsableCommand {
         let path = options.labPath()
         let lab = try LabFileReader.load(path)
         let context = try LiveContext.make(options)
-        let environment = ProcessInfo.processInfo.environment
+        let environment = context.environment
         let kubeconfigOptions = KubeconfigOptions(embed: embed, merge: merge, verify: !noVerify,
-                                                  kubeconfigVariable: environment["KUBECONFIG"], home: Files.homeDirectory)
-        let run = try context.journal.beginRun(command: "kubeconfig", labFile: path)
-        let report: KubeconfigReport
-        do {
-            report = try await KubeconfigInstaller(lab: lab, context: context, prober: LiveProber()).install(kubeconfigOptions, labPath: path)
-        } catch {
-            try? context.journal.finishRun(run, outcome: "failed", detail: String(describing: error))
-            throw error
+                                                  kubeconfigVariable: environment["KUBECONFIG"], home: context.home)
+        let report = try await context.journal.withRun(command: "kubeconfig", labFile: path) { run in
+            let report = try await KubeconfigInstaller(lab: lab, context: context).install(kubeconfigOptions, labPath: path)
+            run.conclude(report.verify?.ok ?? true ? .ok : .failed, detail: "\(report.path)\(report.changed ? " written" : " unchanged")")
+            return report
         }
-        let verified = report.verify?.ok ?? true
-        try context.journal.finishRun(run, outcome: verified ? "ok" : "failed",
-                                      detail: "\(report.path)\(report.changed ? " written" : " unchanged")")
+        let export = Self.exportLine(report.path, shell: environment["SHELL"] ?? "")
         switch options.output {
         case .json:
-            try Console.json(report)
+            // One document: with --print-env the export line is a field of it.
+            var document = report
+            if printEnv { document.export = export }
+            try Console.json(document)
         case .text:
             let text = Self.render(report)
             if printEnv { Console.err(text) } else { Console.out(text) }
+            if printEnv { Console.out(export) }
         }
-        if printEnv { Console.out(Self.exportLine(report.path, shell: environment["SHELL"] ?? "")) }
         if let verification = report.verify, !verification.ok {
-            throw CommandFailure(status: MoorExit.failure,
-                                 message: "the kubeconfig was written but does not work yet (step \(verification.step ?? "?")): \(verification.message ?? "")")
+            throw CommandEnd.failed("the kubeconfig was written but does not work yet (step \(verification.step ?? "?")): \(verification.message ?? "")")
         }
     }
 

@@ -42,17 +42,21 @@ struct CheckCommand: AsyncParsableCommand {
         var checks = lab.checks
         let unknown = only.filter { name in !checks.contains { $0.name == name } }
         if !unknown.isEmpty {
-            throw CommandFailure(status: MoorExit.usage, message: "no check named \(unknown.map { "`\($0)`" }.joined(separator: ", ")) in \(path)")
+            throw CommandEnd.usage("no check named \(unknown.map { "`\($0)`" }.joined(separator: ", ")) in \(path)")
         }
         if !only.isEmpty { checks = checks.filter { only.contains($0.name) } }
         if !tags.isEmpty { checks = checks.filter { !Set($0.tags).isDisjoint(with: tags) } }
         let context = try LiveContext.make(debug: debug, quiet: true)
-        let report = await CheckRunner(lab: lab, context: context, prober: LiveProber(), labPath: path).run(checks, concurrency: concurrency)
+        let report = try await context.journal.withRun(command: "check", labFile: path) { run in
+            let report = await CheckRunner(lab: lab, context: context, labPath: path).run(checks, concurrency: concurrency)
+            run.conclude(report.failed ? .failed : .ok, detail: "\(report.checks.count) check(s), \(report.checks.filter { $0.state == .fail }.count) failing")
+            return report
+        }
         switch output {
         case .json: try Console.json(report)
         case .junit: Console.out(CheckRender.junit(report))
         case .text: Console.out(CheckRender.table(report, color: Console.stdoutIsTerminal))
         }
-        if report.failed { throw CommandFailure(status: MoorExit.pending) }
+        if report.failed { throw CommandEnd.checksFailed }
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MoorCore
 import MoorProbe
+import MoorSystem
 
 /// `moor probe TARGET`: a one-off layered probe, no lab file needed.
 struct ProbeCommand: AsyncParsableCommand {
@@ -47,10 +48,7 @@ struct ProbeCommand: AsyncParsableCommand {
         let milliseconds = Int(timeout).map { $0 * 1000 } ?? Units.milliseconds(timeout) ?? 5000
         func read(_ path: String?) throws -> [UInt8]? {
             guard let path else { return nil }
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw CommandFailure(status: MoorExit.failure, message: "cannot read \(path)")
-            }
-            return [UInt8](data)
+            return try Files.readBounded(path, limit: 1 << 20)
         }
         let tls = TLSOptions(caPEM: try read(ca), certificatePEM: try read(cert), keyPEM: try read(key),
                              serverName: serverName, insecure: insecure)
@@ -60,6 +58,6 @@ struct ProbeCommand: AsyncParsableCommand {
         case .json: try Console.json(result)
         case .text: Console.out(CheckRender.layers(result, kind: request.target.kind))
         }
-        if !result.ok { throw CommandFailure(status: MoorExit.pending) }
+        if !result.ok { throw CommandEnd.checksFailed }
     }
 }

@@ -18,20 +18,15 @@ struct PlanCommand: AsyncParsableCommand {
         let path = options.labPath()
         let lab = try LabFileReader.load(path)
         let context = try LiveContext.make(options)
-        let run = try context.journal.beginRun(command: "plan", labFile: path)
-        let plan: Plan
-        do {
-            plan = try await Engine(lab: lab, labPath: path, context: context).plan()
-        } catch {
-            try? context.journal.finishRun(run, outcome: "failed", detail: String(describing: error))
-            throw error
+        let plan = try await context.journal.withRun(command: "plan", labFile: path) { run in
+            let plan = try await ResourceEngine(lab: lab, labPath: path, context: context).plan().plan
+            run.conclude(plan.isEmpty ? .inSync : .changesPending, detail: "\(plan.changes.count) change(s)")
+            return plan
         }
-        try context.journal.finishRun(run, outcome: plan.isEmpty ? "in sync" : "changes pending",
-                                      detail: "\(plan.changes.count) change(s)")
         switch options.output {
         case .json: try Console.json(plan)
         case .text: Console.out(PlanText.render(plan))
         }
-        if !plan.isEmpty { throw CommandFailure(status: MoorExit.pending) }
+        if !plan.isEmpty { throw CommandEnd.changesPending }
     }
 }

@@ -12,7 +12,7 @@ struct Status: AsyncParsableCommand {
         let path = options.labPath()
         let lab = try LabFileReader.load(path)
         let context = try LiveContext.make(options)
-        let report = try await Engine(lab: lab, labPath: path, context: context).status()
+        let report = try StatusReport(lab: lab, try await ResourceEngine(lab: lab, labPath: path, context: context).plan())
         switch options.output {
         case .json: try Console.json(report)
         case .text: Console.out(PlanText.render(report))

@@ -4,7 +4,7 @@ import MoorEngine
 
 /// `moor up`: make the lab file true; a second run does nothing.
 struct Up: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Converge the cluster, its registry mirrors and its tailnet exposure.")
+    static let configuration = CommandConfiguration(abstract: "Converge the cluster, its registry mirrors, its tailnet exposure, secrets and apps.")
 
     @OptionGroup var options: GlobalOptions
 
@@ -21,7 +21,9 @@ struct Up: AsyncParsableCommand {
         let path = options.labPath()
         let lab = try LabFileReader.load(path)
         let context = try LiveContext.make(options)
-        let report = try await Engine(lab: lab, labPath: path, context: context).up(allowRecreate: allowRecreate)
+        let report = try await context.journal.withRun(command: "up", labFile: path) { run in
+            try await ResourceEngine(lab: lab, labPath: path, context: context).up(UpOptions(allowRecreate: allowRecreate), run: run)
+        }
         switch options.output {
         case .json: try Console.json(report)
         case .text: Console.out(PlanText.render(report))

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import MoorStandIns
 
 /// `moor demo`: the seed's story against stand-in tools, on a machine with no homelab.
 struct Demo: AsyncParsableCommand {

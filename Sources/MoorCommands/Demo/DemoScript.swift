@@ -1,66 +1,76 @@
 import Foundation
 import MoorCore
 import MoorEngine
-import MoorStandIns
+import MoorJournal
+import MoorSystem
 
-/// The demo's steps: the real engine, stand-in tools first on PATH.
+/// The demo's steps: the real engine, stand-in tools first on PATH. The stand-ins are the
+/// `moor-standin` executable the package builds beside `moor`; moor runs it, never links it.
 struct DemoScript {
     let scratch: String
     let standIn: String
 
+    /// `moor-standin` beside this executable (`swift run moor demo`, or an installed pair).
     static func findStandIn() throws -> String {
-        let me = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
-        let self_ = FileManager.default.fileExists(atPath: me) ? me : (Bundle.main.executablePath ?? CommandLine.arguments[0])
-        let candidate = URL(fileURLWithPath: self_).deletingLastPathComponent().appendingPathComponent("moor-standin").path
+        let me = Bundle.main.executableURL?.resolvingSymlinksInPath() ?? URL(fileURLWithPath: CommandLine.arguments[0])
+        let candidate = me.deletingLastPathComponent().appendingPathComponent("moor-standin").path
         guard FileManager.default.isExecutableFile(atPath: candidate) else {
-            throw CommandFailure(status: MoorExit.failure,
-                                 message: "the stand-in tools (moor-standin) were not found beside moor at \(candidate); run `swift build` first, or pass --standin PATH")
+            throw CommandEnd.failed("the stand-in tools (moor-standin) were not found beside moor at \(candidate); build them with `swift build --product moor-standin` (or `swift build`), or pass --standin PATH")
         }
         return candidate
     }
 
     func run() async throws {
-        let world = WorldStore(directory: scratch + "/world")
-        try FileManager.default.createDirectory(atPath: world.directory, withIntermediateDirectories: true)
-        let bin = try StandIn.install(executable: standIn, into: scratch)
+        let world = scratch + "/world"
+        try FileManager.default.createDirectory(atPath: world, withIntermediateDirectories: true)
+        let environment = ["MOOR_STANDIN_DIR": world]
+        let bin = try await LocalRunner(environment: environment).output(Command(standIn, ["install", scratch]))
+            .trimmingCharacters(in: .whitespacesAndNewlines)
         let labPath = scratch + "/moor.yaml"
-        try SeedLab.text(runtime: "containerd").write(toFile: labPath, atomically: true, encoding: .utf8)
+        let labText = SeedLab.text(runtime: "containerd")
+        try labText.write(toFile: labPath, atomically: true, encoding: .utf8)
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        let environment = ["PATH": "\(bin):\(path)", "MOOR_STANDIN_DIR": world.directory]
-        var context = try LiveContext.make(debug: false, quiet: false, environment: environment, stateDirectory: scratch + "/state")
+        var context = try LiveContext.make(debug: false, quiet: false, extraEnvironment: environment.merging(["PATH": "\(bin):\(path)"]) { $1 },
+                                           stateDirectory: scratch + "/state")
+        let counter = CountingRunner(base: context.runner)
+        context.runner = counter
         context.progress = DemoProgress()
-        guard case .success(let lab) = LabLoader.load(text: SeedLab.text(runtime: "containerd"), file: labPath) else {
-            throw CommandFailure(status: MoorExit.failure, message: "the demo's own lab file does not load")
+        guard case .success(let lab) = LabLoader.load(text: labText, file: labPath) else {
+            throw CommandEnd.failed("the demo's own lab file does not load")
         }
-        let engine = Engine(lab: lab, labPath: labPath, context: context)
+        let engine = try ResourceEngine(lab: lab, labPath: labPath, context: context)
+        func up() async throws -> UpReport {
+            try await context.journal.withRun(command: "up", labFile: labPath) { try await engine.up(run: $0) }
+        }
 
         say("moor demo: the seed homelab (minikube on docker, 4 registry mirrors, API server on svc:k8s)")
         say("stand-in minikube, docker and tailscale in \(bin); lab file \(labPath)")
 
         step("1. moor plan, with nothing there yet")
-        show(PlanText.render(try await engine.plan()))
+        show(PlanText.render(try await engine.plan().plan))
 
         step("2. moor up: create the cluster, write the mirrors, publish the API server")
-        show(PlanText.render(try await engine.up(allowRecreate: false)))
+        show(PlanText.render(try await up()))
 
         step("3. moor up again: everything is in sync")
-        let before = world.calls().count
-        show(PlanText.render(try await engine.up(allowRecreate: false)))
-        say("   (\(world.calls().count - before) read-only commands, nothing changed)")
+        let before = counter.count
+        show(PlanText.render(try await up()))
+        say("   (\(counter.count - before) read-only commands, nothing changed)")
 
         step("4. Docker Desktop restarts: the API server gets a new host port")
-        try StandIn.simulateDockerRestart(store: world)
-        let port = world.load().profiles["minikube"]?.hostPort.map(String.init) ?? "?"
+        _ = try await LocalRunner(environment: environment).output(Command(standIn, ["docker-restart"]))
+        let planned = try await engine.plan()
+        let port = planned.observed("expose", as: ObservedExposure.self)?.apiHostPort.map(String.init) ?? "?"
         say("   docker now publishes 6443/tcp on 127.0.0.1:\(port); tailscale still points at the old one")
 
         step("5. moor plan: exactly one change")
-        show(PlanText.render(try await engine.plan()))
+        show(PlanText.render(planned.plan))
 
         step("6. moor up: repoint tailscale serve")
-        show(PlanText.render(try await engine.up(allowRecreate: false)))
+        show(PlanText.render(try await up()))
 
         step("7. moor status")
-        show(PlanText.render(try await engine.status()))
+        show(PlanText.render(try StatusReport(lab: lab, try await engine.plan())))
         say("\ndone: the same engine drives a real homelab with `moor up -f moor.yaml`.")
     }
 
@@ -72,4 +82,20 @@ struct DemoScript {
 /// In the demo, progress is part of the story: it goes to stdout, in line.
 struct DemoProgress: ProgressReporter {
     func note(_ line: String) { Console.out("   · \(line)") }
+}
+
+/// Counts the commands moor starts, for the demo's "N read-only commands".
+final class CountingRunner: CommandRunner, @unchecked Sendable {
+    let base: any CommandRunner
+    private let lock = NSLock()
+    private var started = 0
+
+    init(base: any CommandRunner) { self.base = base }
+
+    var count: Int { lock.withLock { started } }
+
+    func run(_ command: Command) async throws -> CommandResult {
+        lock.withLock { started += 1 }
+        return try await base.run(command)
+    }
 }

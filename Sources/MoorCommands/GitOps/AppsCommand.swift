@@ -83,10 +83,27 @@ struct AppsRetarget: AsyncParsableCommand {
     func run() async throws {
         let path = options.labPath()
         let lab = try LabFileReader.load(path)
-        let engine = try AppsEngine(lab: lab, labPath: path, context: try LiveContext.make(options))
-        let report = back ? try await engine.retargetBack() : try await engine.retarget(to: revision, selection: which.selection)
+        let context = try LiveContext.make(options)
+        let engine = try AppsEngine(lab: lab, labPath: path, context: context)
+        let (report, synced) = try await context.journal.withRun(command: "apps retarget", labFile: path) { run in
+            let report = back ? try await engine.retargetBack(run: run) : try await engine.retarget(to: revision, selection: which.selection, run: run)
+            let moved = Array(Set(report.retargeted.map(\.name))).sorted()
+            guard sync, !moved.isEmpty else { return (report, SyncReport?.none) }
+            return (report, try await engine.sync(.names(moved), timeout: .milliseconds(Units.milliseconds(timeout) ?? 300_000)))
+        }
         switch options.output {
-        case .json: try Console.json(report)
+        case .json:
+            struct Report: Encodable {
+                var retarget: RetargetReport
+                var sync: SyncReport?
+                func encode(to encoder: any Encoder) throws {
+                    try retarget.encode(to: encoder)
+                    var container = encoder.container(keyedBy: CodingKeys.self)
+                    try container.encode(sync, forKey: .sync)
+                }
+                enum CodingKeys: String, CodingKey { case sync }
+            }
+            try Console.json(Report(retarget: report, sync: synced))
         case .text:
             var lines = report.retargeted.map { "retargeted \($0.name)\($0.source.map { " (source \($0))" } ?? ""): \($0.from) → \($0.to)" }
             if !report.unchanged.isEmpty { lines.append("already on \(report.revision): \(report.unchanged.joined(separator: ", "))") }
@@ -94,14 +111,12 @@ struct AppsRetarget: AsyncParsableCommand {
             lines += report.warnings.map { "warning: \($0)" }
             Console.out(lines.isEmpty ? "nothing to retarget" : lines.joined(separator: "\n"))
         }
-        let moved = Array(Set(report.retargeted.map(\.name))).sorted()
-        guard sync, !moved.isEmpty else { return }
-        let synced = try await engine.sync(.names(moved), timeout: .milliseconds(Units.milliseconds(timeout) ?? 300_000))
+        guard let synced else { return }
         if options.output == .text {
             Console.out(Table.render(header: ["NAME", "RESULT", "REVISION", "HEALTH", "DETAIL"],
                                      rows: synced.apps.map { [$0.name, $0.result, $0.revision ?? "-", $0.health, $0.detail] }))
         }
-        if !synced.ok { throw CommandFailure(status: MoorExit.failure, message: "not every app synced: " + synced.apps.filter { $0.result != "synced" }.map { "\($0.name) (\($0.result))" }.joined(separator: ", ")) }
+        if !synced.ok { throw CommandEnd.failed(synced.failureLine) }
     }
 }
 
@@ -138,6 +153,6 @@ struct AppsSync: AsyncParsableCommand {
             Console.out((report.warnings.map { "warning: \($0)" } + [Table.render(header: ["NAME", "RESULT", "REVISION", "HEALTH", "TIME", "DETAIL"], rows: rows)])
                 .joined(separator: "\n"))
         }
-        if !report.ok { throw CommandFailure(status: MoorExit.failure, message: "not every app synced: " + report.apps.filter { $0.result != "synced" }.map { "\($0.name) (\($0.result))" }.joined(separator: ", ")) }
+        if !report.ok { throw CommandEnd.failed(report.failureLine) }
     }
 }

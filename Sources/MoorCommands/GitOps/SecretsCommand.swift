@@ -31,7 +31,7 @@ struct SecretsStatus: AsyncParsableCommand {
             Console.out(Table.render(header: ["TEMPLATE", "SECRET", "STATE"], rows: rows)
                         + "\n" + (missing == 0 ? "all \(statuses.count) present" : "\(missing) missing; run `moor secrets apply`"))
         }
-        if statuses.contains(where: { !$0.present }) { throw CommandFailure(status: MoorExit.pending) }
+        if statuses.contains(where: { !$0.present }) { throw CommandEnd.changesPending }
     }
 }
 
@@ -46,7 +46,10 @@ struct SecretsApply: AsyncParsableCommand {
     func run() async throws {
         let path = options.labPath()
         let lab = try LabFileReader.load(path)
-        let applied = try await SecretsEngine(lab: lab, labPath: path, context: try LiveContext.make(options)).apply(only: only)
+        let context = try LiveContext.make(options)
+        let applied = try await context.journal.withRun(command: "secrets apply", labFile: path) { run in
+            try await SecretsEngine(lab: lab, labPath: path, context: context).apply(only: only, run: run)
+        }
         switch options.output {
         case .json:
             struct Report: Encodable { var applied: [SecretsEngine.Applied] }

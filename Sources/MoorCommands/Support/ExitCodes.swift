@@ -8,66 +8,73 @@ import MoorSystem
 public enum MoorExit {
     public static let ok: Int32 = 0
     public static let failure: Int32 = 1
+    /// `plan`, `secrets status`: changes pending.
     public static let pending: Int32 = 2
+    /// `check`: at least one check failed.
+    public static let checksFailed: Int32 = 2
     public static let usage: Int32 = 64
     public static let invalidLabFile: Int32 = 65
+    /// Ctrl-C or SIGTERM, as shells report a SIGINT death.
+    public static let interrupted: Int32 = 130
+
+    /// The status for an error, and the line (if any) to print on stderr.
+    static func status(for error: any Error) -> (Int32, [String]) {
+        if Interrupted.means(error) { return (interrupted, ["moor: interrupted"]) }
+        switch error {
+        case let error as LabFileError: return (invalidLabFile, error.lines)
+        case let error as EngineError: return (failure, ["error: \(error.message)"])
+        case let error as SystemError: return (failure, ["error: \(error.message)"])
+        case let error as ToolOutputError: return (failure, ["error: \(error.description)"])
+        case let end as CommandEnd:
+            switch end {
+            case .changesPending: return (pending, [])
+            case .checksFailed: return (checksFailed, [])
+            case .failed(let message): return (failure, ["error: \(message)"])
+            case .usage(let message): return (usage, ["error: \(message)"])
+            }
+        default: return (failure, ["error: \(Moor.message(for: error))"])
+        }
+    }
 }
 
-/// The program: parse, run, and turn every error into one line on stderr and an exit code.
+/// How a command ends when it does not simply succeed.
+public enum CommandEnd: Error, Equatable {
+    case changesPending
+    case checksFailed
+    case failed(String)
+    case usage(String)
+}
+
+/// The program: parse, run with Ctrl-C and SIGTERM cancelling the work, and turn every error
+/// into lines on stderr and an exit status.
 public enum MoorMain {
     public static func main(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) async -> Never {
+        var command: any ParsableCommand
         do {
-            var command = try Moor.parseAsRoot(arguments)
+            command = try Moor.parseAsRoot(arguments)
+        } catch {
+            Moor.exit(withError: error)
+        }
+        let work = Task { [command] in
+            var command = command
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
                 try command.run()
             }
+        }
+        let signals = Interrupts.install { work.cancel() }
+        defer { _ = signals }
+        do {
+            try await work.value
             exit(MoorExit.ok)
-        } catch {
-            exit(report(error))
-        }
-    }
-
-    /// Prints the error the way a person at the terminal needs it and returns the status.
-    static func report(_ error: any Error) -> Int32 {
-        switch error {
-        case let error as LabFileError:
-            error.lines.forEach(Console.err)
-            return MoorExit.invalidLabFile
-        case let error as EngineError:
-            Console.err("error: \(error.message)")
-            return MoorExit.failure
-        case let error as SystemError:
-            Console.err("error: \(error.message)")
-            return MoorExit.failure
-        case let error as ToolOutputError:
-            Console.err("error: \(error.description)")
-            return MoorExit.failure
-        case let error as CommandFailure:
-            if let message = error.message { Console.err("error: \(message)") }
-            return error.status
-        case is CleanExit:
+        } catch let error where error is CleanExit || Moor.exitCode(for: error) == .success {
             Moor.exit(withError: error)
-        default:
-            let code = Moor.exitCode(for: error)
-            // Help, version and usage errors: ArgumentParser prints them best.
-            if code == .success || code.rawValue == MoorExit.usage {
-                Moor.exit(withError: error)
-            }
-            Console.err("error: \(Moor.message(for: error))")
-            return MoorExit.failure
+        } catch {
+            if Moor.exitCode(for: error).rawValue == MoorExit.usage, !(error is CommandEnd) { Moor.exit(withError: error) }
+            let (status, lines) = MoorExit.status(for: error)
+            lines.forEach(Console.err)
+            exit(status)
         }
-    }
-}
-
-/// A command that ends with a chosen status (2 for "changes pending") and maybe a message.
-public struct CommandFailure: Error {
-    public var status: Int32
-    public var message: String?
-
-    public init(status: Int32, message: String? = nil) {
-        self.status = status
-        self.message = message
     }
 }

@@ -25,32 +25,71 @@ public struct KubeconfigEntry: Sendable, Equatable {
     }
 }
 
+/// A kubeconfig in client-go's v1 shape, as Codable types: Yams' encoder does the quoting,
+/// so any context name (`@home`, `a: b`) gives valid YAML.
+struct KubeconfigV1: Codable, Equatable {
+    struct ClusterFields: Codable, Equatable {
+        var certificateAuthority: String?
+        var certificateAuthorityData: String?
+        var server: String
+        enum CodingKeys: String, CodingKey {
+            case certificateAuthority = "certificate-authority", certificateAuthorityData = "certificate-authority-data", server
+        }
+    }
+    struct UserFields: Codable, Equatable {
+        var clientCertificate: String?
+        var clientCertificateData: String?
+        var clientKey: String?
+        var clientKeyData: String?
+        enum CodingKeys: String, CodingKey {
+            case clientCertificate = "client-certificate", clientCertificateData = "client-certificate-data"
+            case clientKey = "client-key", clientKeyData = "client-key-data"
+        }
+    }
+    struct ContextFields: Codable, Equatable {
+        var cluster: String
+        var user: String
+    }
+    struct NamedCluster: Codable, Equatable { var cluster: ClusterFields; var name: String }
+    struct NamedUser: Codable, Equatable { var name: String; var user: UserFields }
+    struct NamedContext: Codable, Equatable { var context: ContextFields; var name: String }
+
+    var apiVersion = "v1"
+    var kind = "Config"
+    var clusters: [NamedCluster]
+    var contexts: [NamedContext]
+    var currentContext: String
+    var preferences: [String: String] = [:]
+    var users: [NamedUser]
+
+    enum CodingKeys: String, CodingKey {
+        case apiVersion, kind, clusters, contexts, currentContext = "current-context", preferences, users
+    }
+
+    init(_ entry: KubeconfigEntry) {
+        func pair(_ material: KubeconfigEntry.Material) -> (String?, String?) {
+            switch material {
+            case .file(let path): return (path, nil)
+            case .data(let bytes): return (nil, Data(bytes).base64EncodedString())
+            }
+        }
+        let (ca, caData) = pair(entry.certificateAuthority)
+        let (cert, certData) = pair(entry.clientCertificate)
+        let (key, keyData) = pair(entry.clientKey)
+        clusters = [NamedCluster(cluster: ClusterFields(certificateAuthority: ca, certificateAuthorityData: caData, server: entry.server), name: entry.name)]
+        contexts = [NamedContext(context: ContextFields(cluster: entry.name, user: entry.name), name: entry.name)]
+        currentContext = entry.name
+        users = [NamedUser(name: entry.name, user: UserFields(clientCertificate: cert, clientCertificateData: certData,
+                                                              clientKey: key, clientKeyData: keyData))]
+    }
+}
+
 /// Writes kubeconfigs in client-go's v1 shape, and merges an entry into an existing one
 /// without touching its other clusters, users and contexts.
 public enum KubeconfigRender {
     public static func standalone(_ entry: KubeconfigEntry) -> String {
-        """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - cluster:
-            \(field("certificate-authority", entry.certificateAuthority))
-            server: \(quote(entry.server))
-          name: \(quote(entry.name))
-        contexts:
-        - context:
-            cluster: \(quote(entry.name))
-            user: \(quote(entry.name))
-          name: \(quote(entry.name))
-        current-context: \(quote(entry.name))
-        preferences: {}
-        users:
-        - name: \(quote(entry.name))
-          user:
-            \(field("client-certificate", entry.clientCertificate))
-            \(field("client-key", entry.clientKey))
-
-        """
+        // Encoding plain strings, optionals and arrays cannot fail.
+        (try? YAMLEncoder().encode(KubeconfigV1(entry))) ?? ""
     }
 
     public struct MergeError: Error, Sendable, CustomStringConvertible {
@@ -80,20 +119,5 @@ public enum KubeconfigRender {
         }
         if (top["current-context"] as? String ?? "").isEmpty { top["current-context"] = entry.name }
         return try Yams.dump(object: top, sortKeys: true)
-    }
-
-    static func field(_ name: String, _ material: KubeconfigEntry.Material) -> String {
-        switch material {
-        case .file(let path): return "\(name): \(quote(path))"
-        case .data(let bytes): return "\(name)-data: \(Data(bytes).base64EncodedString())"
-        }
-    }
-
-    /// Plain when safe, else a double-quoted YAML string.
-    static func quote(_ text: String) -> String {
-        let safe = !text.isEmpty && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_./:~@".contains($0)) }
-            && !["true", "false", "null", "yes", "no", "~"].contains(text.lowercased()) && Double(text) == nil
-        if safe { return text }
-        return "\"" + text.replacingAll("\\", with: "\\\\").replacingAll("\"", with: "\\\"") + "\""
     }
 }

@@ -1,20 +1,41 @@
-/// One difference between the lab file and the world, and what `up` does about it.
+/// One difference between the lab file and the world, and what `up` does about it. `id`
+/// says which resource; `fields` are for people (plan text, JSON) and never an input to apply.
 public struct Change: Sendable, Equatable, Codable {
     public enum Action: String, Sendable, Codable {
         case create, start, recreate, update
     }
 
-    /// `cluster`, `mirror:<registry>` or `expose:<service or node>:<port>`.
-    public var resource: String
+    public var id: ResourceID
     public var action: Action
     public var summary: String
     public var fields: [String: FieldChange]
 
-    public init(resource: String, action: Action, summary: String, fields: [String: FieldChange] = [:]) {
-        self.resource = resource
+    public init(_ id: ResourceID, action: Action, summary: String, fields: [String: FieldChange] = [:]) {
+        self.id = id
         self.action = action
         self.summary = summary
         self.fields = fields
+    }
+
+    /// The printed name (`mirror:docker.io`).
+    public var resource: String { id.description }
+
+    enum CodingKeys: String, CodingKey { case resource, action, summary, fields }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(ResourceID.self, forKey: .resource)
+        action = try container.decode(Action.self, forKey: .action)
+        summary = try container.decode(String.self, forKey: .summary)
+        fields = try container.decode([String: FieldChange].self, forKey: .fields)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .resource)
+        try container.encode(action, forKey: .action)
+        try container.encode(summary, forKey: .summary)
+        try container.encode(fields, forKey: .fields)
     }
 }
 
@@ -35,14 +56,33 @@ public struct FieldChange: Sendable, Equatable, Codable {
     }
 }
 
-/// What `moor plan` prints and `moor up` carries out.
+/// What one kind's diff found: its changes, the resources already as the lab file says,
+/// and warnings.
+public struct KindPlan: Sendable, Equatable {
+    public var changes: [Change]
+    public var unchanged: [ResourceID]
+    public var warnings: [String]
+
+    public init(changes: [Change] = [], unchanged: [ResourceID] = [], warnings: [String] = []) {
+        self.changes = changes
+        self.unchanged = unchanged
+        self.warnings = warnings
+    }
+
+    /// Adds `change`, or records `id` as unchanged when there is none.
+    public mutating func add(_ change: Change?, or id: ResourceID) {
+        if let change { changes.append(change) } else { unchanged.append(id) }
+    }
+}
+
+/// What `moor plan` prints and `moor up` carries out: every kind's plan, in dependency order.
 public struct Plan: Sendable, Equatable, Codable {
     public var changes: [Change]
     public var warnings: [String]
     /// Resources that are already as the lab file says.
-    public var unchanged: [String]
+    public var unchanged: [ResourceID]
 
-    public init(changes: [Change] = [], warnings: [String] = [], unchanged: [String] = []) {
+    public init(changes: [Change] = [], warnings: [String] = [], unchanged: [ResourceID] = []) {
         self.changes = changes
         self.warnings = warnings
         self.unchanged = unchanged
@@ -50,7 +90,13 @@ public struct Plan: Sendable, Equatable, Codable {
 
     public var isEmpty: Bool { changes.isEmpty }
 
-    public func change(for resource: String) -> Change? { changes.first { $0.resource == resource } }
+    public func change(for id: ResourceID) -> Change? { changes.first { $0.id == id } }
+
+    public mutating func add(_ plan: KindPlan) {
+        changes += plan.changes
+        unchanged += plan.unchanged
+        warnings += plan.warnings
+    }
 
     enum CodingKeys: String, CodingKey { case changes, warnings }
     public init(from decoder: any Decoder) throws {
@@ -59,11 +105,22 @@ public struct Plan: Sendable, Equatable, Codable {
         warnings = try container.decode([String].self, forKey: .warnings)
         unchanged = []
     }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(changes, forKey: .changes)
+        try container.encode(warnings, forKey: .warnings)
+    }
 }
 
-/// Resource names, in one place.
-public enum ResourceName {
-    public static let cluster = "cluster"
-    public static func mirror(_ registry: String) -> String { "mirror:\(registry)" }
-    public static func expose(_ spec: TailscaleExpose) -> String { "expose:\(spec.service ?? "node"):\(spec.port)" }
+/// The changes planned so far for the kinds a kind needs: what its diff may depend on
+/// (a mirror cannot be read from a node that is about to be created).
+public struct UpstreamChanges: Sendable, Equatable {
+    public var changes: [Change]
+
+    public init(_ changes: [Change] = []) { self.changes = changes }
+
+    public func of(kind: String) -> [Change] { changes.filter { $0.id.kind == kind } }
+
+    public func changes(kind: String) -> Bool { changes.contains { $0.id.kind == kind } }
 }

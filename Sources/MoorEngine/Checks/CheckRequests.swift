@@ -9,6 +9,7 @@ struct CheckRequests: Sendable {
     let lab: LabFile
     let environment: [String: String]
     let home: String
+    let files: any FileAccess
     /// Relative `ca`, `cert` and `key` paths are relative to the lab file's directory.
     let baseDirectory: String
 
@@ -41,10 +42,11 @@ struct CheckRequests: Sendable {
     func read(_ path: String, what: String, relativeTo base: String? = nil) throws -> [UInt8] {
         var full = Files.expandTilde(path, home: home)
         if let base, !full.hasPrefix("/") { full = base + "/" + full }
-        guard let data = FileManager.default.contents(atPath: full) else {
-            throw Problem(description: "cannot read the \(what) file \(full)")
+        do {
+            return try files.read(full, limit: 1 << 20)
+        } catch let error as SystemError {
+            throw Problem(description: "cannot read the \(what) file \(full): \(error.message)")
         }
-        return [UInt8](data)
     }
 
     /// Where to look for a context: the lab's remote-access kubeconfig, `$KUBECONFIG`'s files,
@@ -59,9 +61,14 @@ struct CheckRequests: Sendable {
 
     func applyKubeconfig(_ context: String, to tls: inout TLSOptions) throws {
         for path in kubeconfigPaths(for: context) {
-            guard let data = FileManager.default.contents(atPath: path) else { continue }
+            let text: String
+            do { text = try files.readText(path, limit: 4 << 20) } catch let error as SystemError where error.code == .missingFile {
+                continue
+            } catch let error as SystemError {
+                throw Problem(description: "cannot read the kubeconfig \(path): \(error.message)")
+            }
             let config: Kubeconfig
-            do { config = try Kubeconfig.parse(String(decoding: data, as: UTF8.self)) } catch {
+            do { config = try Kubeconfig.parse(text) } catch {
                 throw Problem(description: "cannot read the kubeconfig \(path): \(error)")
             }
             guard config.contexts[context] != nil else { continue }

@@ -2,22 +2,19 @@ import Foundation
 import MoorCore
 import MoorProbe
 import MoorSystem
-import MoorProbe
 
 /// Runs the lab file's checks concurrently (at most `concurrency` at once), each bounded by
 /// its own timeout, and returns the results in the lab file's order.
 public struct CheckRunner: Sendable {
     let lab: LabFile
     let context: MoorContext
-    let prober: any Prober
     let requests: CheckRequests
+    var prober: any Prober { context.prober }
 
-    public init(lab: LabFile, context: MoorContext, prober: any Prober, labPath: String = "",
-                environment: [String: String] = ProcessInfo.processInfo.environment, home: String = Files.homeDirectory) {
+    public init(lab: LabFile, context: MoorContext, labPath: String = "") {
         self.lab = lab
         self.context = context
-        self.prober = prober
-        self.requests = CheckRequests(lab: lab, environment: environment, home: home,
+        self.requests = CheckRequests(lab: lab, environment: context.environment, home: context.home, files: context.files,
                                       baseDirectory: (labPath as NSString).deletingLastPathComponent)
     }
 
@@ -42,7 +39,7 @@ public struct CheckRunner: Sendable {
 
     public func run(_ check: CheckSpec) async -> CheckResult {
         if case .command(let argv) = check.target { return await runCommand(check, argv: argv) }
-        let start = ContinuousClock.now
+        let start = context.clock.now
         let request: ProbeRequest
         do {
             request = try requests.request(for: check)
@@ -51,17 +48,17 @@ public struct CheckRunner: Sendable {
                                conditions: [], tags: check.tags)
         }
         let probe = await prober.probe(request)
-        let conditionContext = CheckEvaluation.context(probe)
+        let conditionContext = CheckEvaluation.context(probe, now: context.clock.date)
         let (state, detail, reports) = CheckEvaluation.evaluate(
             check, context: conditionContext, transportFailure: probe.failure?.message,
             successDetail: CheckEvaluation.successDetail(probe, kind: request.target.kind))
-        return CheckResult(name: check.name, state: state, durationMs: (ContinuousClock.now - start).inMilliseconds, detail: detail,
+        return CheckResult(name: check.name, state: state, durationMs: (context.clock.now - start).inMilliseconds, detail: detail,
                            target: request.target.description, phases: probe.phases, certificate: probe.certificate,
                            status: probe.http?.status, conditions: reports, tags: check.tags)
     }
 
     func runCommand(_ check: CheckSpec, argv: [String]) async -> CheckResult {
-        let start = ContinuousClock.now
+        let start = context.clock.now
         let (runner, label) = HostRunners(lab: lab, context: context).runner(for: check.on)
         let command = Command(argv[0], Array(argv.dropFirst()), timeout: .milliseconds(check.timeoutMilliseconds))
         var conditionContext = ConditionContext()
@@ -83,7 +80,7 @@ public struct CheckRunner: Sendable {
         } catch {
             failure = "command: \(error)"
         }
-        let ms = (ContinuousClock.now - start).inMilliseconds
+        let ms = (context.clock.now - start).inMilliseconds
         conditionContext.responseTimeMilliseconds = Int(ms.rounded())
         var (state, detail, reports) = CheckEvaluation.evaluate(
             check, context: conditionContext, transportFailure: failure,

@@ -43,7 +43,7 @@ public struct AppsEngine: Sendable {
 
     public init(lab: LabFile, labPath: String, context: MoorContext) throws {
         guard let spec = lab.gitops else {
-            throw EngineError(.missingSection, "\(labPath) has no `gitops.argocd` section; add one to use `moor apps`")
+            throw EngineError(.invalidInput, "\(labPath) has no `gitops.argocd` section; add one to use `moor apps`")
         }
         self.lab = lab
         self.labPath = labPath
@@ -79,7 +79,7 @@ public struct AppsEngine: Sendable {
         }
         let missing = names.filter { name in !apps.contains { $0.name == name } }
         if !missing.isEmpty {
-            throw EngineError(.missingSection, "no Application \(missing.map { "`\($0)`" }.joined(separator: ", ")) in namespace \(spec.namespace) (there are: \(apps.map(\.name).sorted().joined(separator: ", ")))")
+            throw EngineError(.notFound, "no Application \(missing.map { "`\($0)`" }.joined(separator: ", ")) in namespace \(spec.namespace) (there are: \(apps.map(\.name).sorted().joined(separator: ", ")))")
         }
         return names.compactMap { name in apps.first { $0.name == name } }
     }

@@ -23,46 +23,36 @@ public struct RetargetReport: Sendable, Equatable, Encodable {
 
 extension AppsEngine {
     /// Points the selected apps' git sources at `revision` (the lab file's by default), one
-    /// kubectl patch per app, remembering each previous revision in the journal. `known` is
-    /// a list just read (by `up`'s observation), so it is not read again.
-    public func retarget(to revision: String?, selection: Selection, known: [Application]? = nil) async throws -> RetargetReport {
+    /// kubectl patch per app, remembering each previous revision in the run. `known` is a
+    /// list just read (by `up`'s observation), so it is not read again. With `readBack`,
+    /// one more list checks every patch took (`up` verifies through the engine instead).
+    public func retarget(to revision: String?, selection: Selection, known: [Application]? = nil, run: RunHandle,
+                         readBack: Bool = true) async throws -> RetargetReport {
         let revision = revision ?? spec.revision
         let apps: [Application]
         if let known { apps = known } else { apps = try await applications() }
         let selected = try select(selection, from: apps)
-        let run = try context.journal.beginRun(command: "apps retarget", labFile: labPath)
         var report = RetargetReport(revision: revision, retargeted: [], unchanged: [], skipped: [], warnings: [])
-        do {
-            for app in selected {
-                if app.isHelmOnly { report.skipped.append(app.name); continue }
-                let moves = app.gitSources.filter { $0.targetRevision != revision }
-                if moves.isEmpty { report.unchanged.append(app.name); continue }
-                try await patch(app, moves.map { ($0, revision) })
-                for source in moves {
-                    report.retargeted.append(.init(name: app.name, from: source.targetRevision, to: revision, source: source.index))
-                    try context.journal.record(ChangeRecord(runID: run, resource: resource(app.name, source.index), action: "retarget",
-                                                            summary: "\(app.name): \(source.targetRevision) → \(revision)",
-                                                            before: source.targetRevision, after: revision))
-                }
-            }
-            report.warnings = parentWarnings(selected, retargeted: Set(report.retargeted.map(\.name)), all: apps)
-            try context.journal.finishRun(run, outcome: report.retargeted.isEmpty ? "in sync" : "ok",
-                                          detail: "\(report.retargeted.count) source(s) retargeted to \(revision)")
-        } catch {
-            try? context.journal.finishRun(run, outcome: "failed", detail: String(describing: error))
-            throw error
+        var moved: [(Application, [(Application.Source, String)])] = []
+        for app in selected {
+            if app.isHelmOnly { report.skipped.append(app.name); continue }
+            let moves = app.gitSources.filter { $0.targetRevision != revision }
+            if moves.isEmpty { report.unchanged.append(app.name); continue }
+            moved.append((app, moves.map { ($0, revision) }))
         }
+        try await apply(moved, to: &report, run: run, readBack: readBack)
+        report.warnings = parentWarnings(selected, retargeted: Set(report.retargeted.map(\.name)), all: apps)
+        run.conclude(report.retargeted.isEmpty ? .inSync : .ok, detail: "\(report.retargeted.count) source(s) retargeted to \(revision)")
         return report
     }
 
     /// Restores the revisions the last retarget replaced.
-    public func retargetBack() async throws -> RetargetReport {
-        guard let last = try context.journal.runs(limit: 200).first(where: { $0.command == "apps retarget" && $0.changes > 0 }) else {
-            throw EngineError(.missingSection, "no earlier `moor apps retarget` in the journal to go back from")
+    public func retargetBack(run: RunHandle) async throws -> RetargetReport {
+        guard let last = try context.journal.runs(limit: 200).first(where: { $0.command == "apps retarget" && $0.changes > 0 && $0.id != run.id }) else {
+            throw EngineError(.notFound, "no earlier `moor apps retarget` in the journal to go back from")
         }
         let changes = try context.journal.changes(run: last.id)
         let apps = try await applications()
-        let run = try context.journal.beginRun(command: "apps retarget", labFile: labPath)
         var report = RetargetReport(revision: "(previous)", retargeted: [], unchanged: [], skipped: [], warnings: [])
         var byApp: [String: [(Application.Source, String)]] = [:]
         for change in changes {
@@ -71,17 +61,34 @@ extension AppsEngine {
                   let source = app.sources.first(where: { $0.index == index }) else { continue }
             byApp[name, default: []].append((source, before))
         }
-        for name in byApp.keys.sorted() {
-            guard let app = apps.first(where: { $0.name == name }), let moves = byApp[name] else { continue }
+        let moved = byApp.keys.sorted().compactMap { name in apps.first { $0.name == name }.map { ($0, byApp[name] ?? []) } }
+        try await apply(moved, to: &report, run: run, readBack: true)
+        run.conclude(.ok, detail: "back to the revisions before run \(last.id)")
+        return report
+    }
+
+    /// Patches each app, journals each source's move, then (with `readBack`) lists once and
+    /// names any app whose source does not hold the new revision.
+    func apply(_ moved: [(Application, [(Application.Source, String)])], to report: inout RetargetReport, run: RunHandle,
+               readBack: Bool) async throws {
+        for (app, moves) in moved {
             try await patch(app, moves)
-            for (source, before) in moves {
-                report.retargeted.append(.init(name: name, from: source.targetRevision, to: before, source: source.index))
-                try context.journal.record(ChangeRecord(runID: run, resource: resource(name, source.index), action: "retarget",
-                                                        summary: "\(name): \(source.targetRevision) → \(before)", before: source.targetRevision, after: before))
+            for (source, revision) in moves {
+                report.retargeted.append(.init(name: app.name, from: source.targetRevision, to: revision, source: source.index))
+                try run.record(resource(app.name, source.index), action: "retarget",
+                               summary: "\(app.name): \(source.targetRevision) → \(revision)", before: source.targetRevision, after: revision)
             }
         }
-        try context.journal.finishRun(run, outcome: "ok", detail: "back to the revisions before run \(last.id)")
-        return report
+        guard readBack, !moved.isEmpty else { return }
+        let now = try await applications()
+        for (app, moves) in moved {
+            for (source, revision) in moves {
+                let current = now.first { $0.name == app.name }?.sources.first { $0.index == source.index }?.targetRevision
+                if current != revision {
+                    throw EngineError(.didNotTake, "kubectl patched \(app.name) but it still tracks \(current ?? "nothing") instead of \(revision); run `kubectl -n \(spec.namespace) get applications.argoproj.io \(app.name) -o yaml`")
+                }
+            }
+        }
     }
 
     /// One patch per app: a merge patch for `spec.source`, a JSON patch for `spec.sources[i]`.

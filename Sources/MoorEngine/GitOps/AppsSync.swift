@@ -18,6 +18,11 @@ public struct SyncReport: Sendable, Equatable, Encodable {
     public var warnings: [String]
     public var polls: Int
     public var ok: Bool { apps.allSatisfy { $0.result == "synced" } }
+
+    /// `not every app synced: grafana (failed)`.
+    public var failureLine: String {
+        "not every app synced: " + apps.filter { $0.result != "synced" }.map { "\($0.name) (\($0.result))" }.joined(separator: ", ")
+    }
 }
 
 extension AppsEngine {
@@ -25,9 +30,12 @@ extension AppsEngine {
     /// one list call per poll until every app is synced to the expected commit, finished and
     /// Healthy. A Degraded, Missing, ComparisonError or failed app ends the wait at the poll
     /// that sees it, unless `keepGoing`.
-    public func sync(_ selection: Selection, timeout: Duration, keepGoing: Bool = false) async throws -> SyncReport {
-        let apps = try select(selection, from: try await applications())
-        let start = ContinuousClock.now
+    public func sync(_ selection: Selection, timeout: Duration, keepGoing: Bool = false, known: [Application]? = nil) async throws -> SyncReport {
+        let listed: [Application]
+        if let known { listed = known } else { listed = try await applications() }
+        let apps = try select(selection, from: listed)
+        let clock = context.clock
+        let start = clock.now
         var warnings: [String] = []
         var expected: [String: String?] = [:]
         var startedBefore: [String: String?] = [:]
@@ -48,11 +56,11 @@ extension AppsEngine {
         var lastSeen: [String: String] = [:]
         let deadline = start + timeout
         while items.count < apps.count {
-            if ContinuousClock.now >= deadline { break }
-            try await Task.sleep(for: min(pollInterval, max(.zero, deadline - ContinuousClock.now)))
+            if clock.now >= deadline { break }
+            try await clock.sleep(for: min(pollInterval, max(.zero, deadline - clock.now)))
             let current = try await applications()
             polls += 1
-            let elapsed = (ContinuousClock.now - start).components.seconds
+            let elapsed = (clock.now - start).components.seconds
             for app in apps where items[app.name] == nil {
                 guard let now = current.first(where: { $0.name == app.name }) else {
                     items[app.name] = .init(name: app.name, result: "failed", detail: "the Application disappeared", revision: nil, health: "Missing", seconds: Double(elapsed))
@@ -75,7 +83,7 @@ extension AppsEngine {
             }
             if !keepGoing, items.values.contains(where: { $0.result == "failed" }) { break }
         }
-        let elapsed = Double((ContinuousClock.now - start).components.seconds)
+        let elapsed = Double((clock.now - start).components.seconds)
         let failedFirst = items.values.contains { $0.result == "failed" } && !keepGoing
         let result = apps.map { app in
             items[app.name] ?? .init(name: app.name, result: failedFirst ? "not waited" : "timed out",

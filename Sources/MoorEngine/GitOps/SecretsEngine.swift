@@ -23,28 +23,28 @@ public struct SecretsEngine: Sendable {
     let lab: LabFile
     let labPath: String
     let context: MoorContext
-    let environment: [String: String]
+    var environment: [String: String] { context.environment }
 
-    public init(lab: LabFile, labPath: String, context: MoorContext, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    public init(lab: LabFile, labPath: String, context: MoorContext) {
         self.lab = lab
         self.labPath = labPath
         self.context = context
-        self.environment = environment
     }
 
     var kubeContext: String? { lab.kubeContext ?? lab.remoteAccess?.context }
     var baseDirectory: String { (labPath as NSString).deletingLastPathComponent }
 
     func path(_ template: String) -> String {
-        let expanded = Files.expandTilde(template)
+        let expanded = Files.expandTilde(template, home: context.home)
         return expanded.hasPrefix("/") || baseDirectory.isEmpty ? expanded : baseDirectory + "/" + expanded
     }
 
     func read(_ template: String) throws -> String {
-        guard let data = FileManager.default.contents(atPath: path(template)) else {
-            throw EngineError(.missingSection, "cannot read the secret template \(path(template))")
+        do {
+            return try context.files.readText(path(template))
+        } catch let error as SystemError {
+            throw EngineError(error.code == .missingFile ? .notFound : .unreadable, "cannot read the secret template \(path(template)): \(error.message)")
         }
-        return String(decoding: data, as: UTF8.self)
     }
 
     /// One kubectl call lists Secret names (never their data).
@@ -58,24 +58,31 @@ public struct SecretsEngine: Sendable {
         }
     }
 
-    public func apply(only: [String] = []) async throws -> [Applied] {
-        let entries = lab.secrets.filter { only.isEmpty || only.contains($0.template) }
-        if let unknown = only.first(where: { name in !lab.secrets.contains { $0.template == name } }) {
-            throw EngineError(.missingSection, "no secret template `\(unknown)` in \(labPath)")
+    /// Applies the templates (all, or `only`), then reads the Secret names back: a Secret
+    /// that kubectl reported but the cluster does not have is an error naming it.
+    public func apply(only: [String] = [], run: RunHandle) async throws -> [Applied] {
+        let applied = try await applyTemplates(only: only, run: run)
+        let present = try await status()
+        let wanted = Set(applied.map(\.template))
+        if let missing = present.first(where: { wanted.contains($0.template) && !$0.present }) {
+            throw EngineError(.didNotTake, "kubectl applied \(missing.template) but the Secret \(missing.namespace)/\(missing.name) is not in the cluster; run `kubectl get secret -n \(missing.namespace) \(missing.name)`")
         }
-        let run = try context.journal.beginRun(command: "secrets apply", labFile: labPath)
-        var applied: [Applied] = []
-        do {
-            for entry in entries { applied.append(try await apply(entry.template, run: run)) }
-            try context.journal.finishRun(run, outcome: "ok", detail: "\(applied.count) template(s) applied")
-        } catch {
-            try? context.journal.finishRun(run, outcome: "failed", detail: String(describing: error))
-            throw error
-        }
+        run.conclude(.ok, detail: "\(applied.count) template(s) applied")
         return applied
     }
 
-    func apply(_ template: String, run: Int64) async throws -> Applied {
+    /// Applies the templates without reading back (the engine's verify does that for `up`).
+    func applyTemplates(only: [String], run: RunHandle) async throws -> [Applied] {
+        let entries = lab.secrets.filter { only.isEmpty || only.contains($0.template) }
+        if let unknown = only.first(where: { name in !lab.secrets.contains { $0.template == name } }) {
+            throw EngineError(.notFound, "no secret template `\(unknown)` in \(labPath)")
+        }
+        var applied: [Applied] = []
+        for entry in entries { applied.append(try await apply(entry.template, run: run)) }
+        return applied
+    }
+
+    func apply(_ template: String, run: RunHandle) async throws -> Applied {
         let text = try read(template)
         let parsed = SecretTemplate(text)
         var values: [SecretReference: String] = [:]
@@ -88,11 +95,11 @@ public struct SecretsEngine: Sendable {
         let result = try await context.runner.run(command)
         guard result.exitCode == 0 else {
             let line = redactor.redact(result.firstStderrLine ?? "no error message")
-            throw EngineError(.didNotTake, "kubectl apply of \(template) failed with exit status \(result.exitCode): \(line)")
+            throw EngineError(.toolFailed, "kubectl apply of \(template) failed with exit status \(result.exitCode): \(line)")
         }
         let objects = result.stdoutText.split(separator: "\n").map { redactor.redact(String($0)) }
         for object in objects {
-            try context.journal.record(ChangeRecord(runID: run, resource: "secret:\(template)", action: "apply", summary: object, before: nil, after: nil))
+            try run.record("secret:\(template)", action: "apply", summary: object)
         }
         context.progress.note("applied \(template): \(objects.joined(separator: ", "))")
         return Applied(template: template, objects: objects, references: values.count)
@@ -103,20 +110,20 @@ public struct SecretsEngine: Sendable {
         case .op:
             let result = try await context.runner.run(OnePassword.read(reference.description))
             guard result.exitCode == 0 else {
-                throw EngineError(.didNotTake, "op could not read \(reference.description) (in \(template)): \(result.firstStderrLine ?? "exit \(result.exitCode)"); is `op` signed in?")
+                throw EngineError(.toolFailed, "op could not read \(reference.description) (in \(template)): \(result.firstStderrLine ?? "exit \(result.exitCode)"); is `op` signed in?")
             }
             return result.stdoutText
         case .env:
             guard let value = environment[reference.body] else {
-                throw EngineError(.missingSection, "\(template) needs the environment variable \(reference.body), which is not set")
+                throw EngineError(.invalidInput, "\(template) needs the environment variable \(reference.body), which is not set")
             }
             return value
         case .file:
             let file = path(reference.body)
-            guard let data = FileManager.default.contents(atPath: file) else {
-                throw EngineError(.missingSection, "\(template) refers to \(file), which cannot be read")
+            var value: String
+            do { value = try context.files.readText(file) } catch let error as SystemError {
+                throw EngineError(error.code == .missingFile ? .notFound : .unreadable, "\(template) refers to \(file), which cannot be read: \(error.message)")
             }
-            var value = String(decoding: data, as: UTF8.self)
             if value.hasSuffix("\n") { value.removeLast() }
             return value
         }

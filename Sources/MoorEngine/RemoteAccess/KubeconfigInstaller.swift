@@ -10,23 +10,22 @@ import MoorSystem
 public struct KubeconfigInstaller: Sendable {
     let lab: LabFile
     let context: MoorContext
-    let prober: any Prober
+    var prober: any Prober { context.prober }
 
-    public init(lab: LabFile, context: MoorContext, prober: any Prober) {
+    public init(lab: LabFile, context: MoorContext) {
         self.lab = lab
         self.context = context
-        self.prober = prober
     }
 
     public func install(_ options: KubeconfigOptions, labPath: String) async throws -> KubeconfigReport {
         guard let access = lab.remoteAccess else {
-            throw EngineError(.missingSection, "\(labPath) has no `remoteAccess` section (context, server, path); add one to use `moor kubeconfig`")
+            throw EngineError(.invalidInput, "\(labPath) has no `remoteAccess` section (context, server, path); add one to use `moor kubeconfig`")
         }
         let spec = lab.cluster ?? ClusterSpec()
         let material = try await fetch(spec, home: options.home)
         let path = Files.expandTilde(access.path, home: options.home)
         let directory = (path as NSString).deletingLastPathComponent
-        try Files.ensureDirectory(directory)
+        try context.files.ensureDirectory(directory)
         chmod(directory, 0o700)
         var files: [KubeconfigReport.File] = []
         let entry: KubeconfigEntry
@@ -48,6 +47,9 @@ public struct KubeconfigInstaller: Sendable {
         return report
     }
 
+    /// Kubeconfigs with many clusters stay far below this.
+    static let kubeconfigLimit = 4 << 20
+
     struct Material: Sendable {
         var ca: [UInt8]
         var certificate: [UInt8]
@@ -65,33 +67,40 @@ public struct KubeconfigInstaller: Sendable {
         let where_ = label.map { " on \($0)" } ?? ""
         guard result.exitCode == 0 else {
             let line = result.firstStderrLine.map { ": \($0)" } ?? ""
-            throw EngineError(.missingSection, "could not read the cluster's certificates\(where_)\(line); is cluster `\(spec.name)` created (`moor up`)?")
+            throw EngineError(.toolFailed, "could not read the cluster's certificates\(where_)\(line); is cluster `\(spec.name)` created (`moor up`)?")
         }
         let files = HeadFiles.parse(result.stdoutText)
         guard let ca = files[paths[0]], let certificate = files[paths[1]], let key = files[paths[2]] else {
-            throw EngineError(.missingSection, "could not read the cluster's certificates\(where_): unexpected output from head")
+            throw EngineError(.toolFailed, "could not read the cluster's certificates\(where_): unexpected output from head")
         }
         let material = Material(ca: Array(ca.utf8), certificate: Array(certificate.utf8), key: Array(key.utf8))
         do {
             try ClientIdentity.validate(ca: material.ca, certificate: material.certificate, key: material.key)
         } catch let invalid as ClientIdentity.Invalid {
-            throw EngineError(.didNotTake, "the certificates fetched\(where_) are unusable: \(invalid.description)")
+            throw EngineError(.unreadable, "the certificates fetched\(where_) are unusable: \(invalid.description)")
         }
         return material
     }
 
     /// Writes only when the content differs; always leaves mode 0600.
     func write(_ bytes: [UInt8], to path: String) throws -> KubeconfigReport.File {
-        let current = FileManager.default.contents(atPath: path).map { [UInt8]($0) }
+        let current = try? context.files.read(path, limit: Self.kubeconfigLimit)
         let changed = current != bytes
-        if changed { try Files.writeAtomically(bytes, to: path, mode: 0o600) } else { chmod(path, 0o600) }
+        if changed { try context.files.write(bytes, to: path, mode: 0o600) } else { chmod(path, 0o600) }
         return KubeconfigReport.File(path: path, mode: "0600", changed: changed)
     }
 
     func merge(_ entry: KubeconfigEntry, options: KubeconfigOptions, into report: inout KubeconfigReport) throws {
         let first = options.kubeconfigVariable?.split(separator: ":").first.map(String.init)
         let target = first.flatMap { $0.isEmpty ? nil : $0 } ?? options.home + "/.kube/config"
-        let existing = FileManager.default.contents(atPath: target).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        let existing: String
+        do {
+            existing = try context.files.readText(target, limit: Self.kubeconfigLimit)
+        } catch let error as SystemError where error.code == .missingFile {
+            existing = ""
+        } catch let error as SystemError {
+            throw EngineError(.unreadable, "refusing to merge into \(target): \(error.message)")
+        }
         let merged: String
         do {
             merged = try KubeconfigRender.merge(entry, into: existing)
@@ -100,11 +109,9 @@ public struct KubeconfigInstaller: Sendable {
         }
         if !existing.isEmpty, existing != merged {
             let backup = target + ".moor-backup"
-            try Files.writeAtomically(Array(existing.utf8), to: backup, mode: 0o600)
+            try context.files.write(Array(existing.utf8), to: backup, mode: 0o600)
             report.backup = backup
         }
-        let parent = (target as NSString).deletingLastPathComponent
-        if !FileManager.default.fileExists(atPath: parent) { try Files.ensureDirectory(parent) }
         report.merged = try write(Array(merged.utf8), to: target)
     }
 
@@ -127,7 +134,7 @@ public struct KubeconfigInstaller: Sendable {
                 return .init(ok: false, step: "certificate-name",
                              message: "\(failure.message); minikube fixes the API server certificate's names when it creates the cluster: \(advice)")
             }
-            if failure.message.contains("client certificate") {
+            if failure.reason == .clientCertificateRequired {
                 return .init(ok: false, step: "authentication", message: failure.message)
             }
             return .init(ok: false, step: failure.layer == .tls ? "tls" : failure.layer.rawValue, message: failure.message)

@@ -22,6 +22,8 @@ public struct KubeconfigReport: Sendable, Equatable, Encodable {
     public var merged: File?
     public var backup: String?
     public var verify: Verification?
+    /// With `--print-env`: the line that sets KUBECONFIG for the user's shell.
+    public var export: String?
 
     public var changed: Bool { files.contains(where: \.changed) || merged?.changed == true }
 }

@@ -35,7 +35,8 @@ public struct LocalRunner: CommandRunner {
     private func run(_ command: Command, _ executable: Executable, _ updates: [Environment.Key: String?]) async throws -> CommandResult {
         let options: PlatformOptions = {
             var options = PlatformOptions()
-            options.teardownSequence = [.gracefulShutDown(allowedDurationToNextStep: .seconds(2))]
+            // Ctrl-C: SIGTERM, then SIGKILL half a second later, so moor exits within about a second.
+            options.teardownSequence = [.gracefulShutDown(allowedDurationToNextStep: .milliseconds(500))]
             return options
         }()
         let limit = outputLimit
@@ -62,8 +63,17 @@ public struct LocalRunner: CommandRunner {
                 guard let first = try await group.next(), let result = first else {
                     throw SystemError.timedOut(command)
                 }
+                // A process ended by our own teardown is not a result to act on.
+                if Task.isCancelled { throw SystemError.interrupted(command) }
                 return result
             }
+        } catch is CancellationError {
+            throw SystemError.interrupted(command)
+        } catch let error as SystemError where error.code == .timeout && Task.isCancelled {
+            throw SystemError.interrupted(command)
+        } catch let error as SubprocessError where Task.isCancelled {
+            _ = error
+            throw SystemError.interrupted(command)
         } catch let error as SubprocessError where error.code == .executableNotFound {
             throw SystemError.notFound(command)
         } catch let error as SubprocessError where error.code == .outputLimitExceeded {

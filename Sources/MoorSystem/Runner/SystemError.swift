@@ -1,7 +1,19 @@
+import MoorCore
+
 /// Everything that goes wrong while running tools, with what a person needs to act.
-public struct SystemError: Error, Sendable, CustomStringConvertible, Equatable {
+public struct SystemError: Error, Sendable, CustomStringConvertible, Equatable, MaybeInterruption {
     public enum Code: String, Sendable {
-        case notFound, timeout, toolFailed, unreachable, io
+        /// A tool is not installed (not on PATH, here or on a remote host).
+        case notFound
+        case timeout, toolFailed, unreachable, io
+        /// A file that should be there is not.
+        case missingFile
+        /// A file is there but cannot be read (permissions, a directory).
+        case unreadable
+        /// A file is larger than moor reads.
+        case tooLarge
+        /// The user (Ctrl-C) or the system (SIGTERM) stopped the command.
+        case interrupted
     }
 
     public var code: Code
@@ -19,6 +31,12 @@ public struct SystemError: Error, Sendable, CustomStringConvertible, Equatable {
     }
 
     public var description: String { message }
+
+    public var isInterruption: Bool { code == .interrupted }
+
+    public static func interrupted(_ command: Command) -> SystemError {
+        SystemError(code: .interrupted, message: "interrupted while `\(command.description)` ran", argv: command.displayArgv)
+    }
 
     static func on(_ host: String?) -> String { host.map { " on \($0)" } ?? "" }
 

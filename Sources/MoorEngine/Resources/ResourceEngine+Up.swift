@@ -1,0 +1,66 @@
+import MoorCore
+import MoorJournal
+
+/// The JSON of `moor up`.
+public struct UpReport: Sendable, Equatable, Encodable {
+    public var applied: [Change]
+    public var unchanged: [ResourceID]
+    public var warnings: [String]
+}
+
+extension ResourceEngine {
+    /// Makes the lab file true, kind by kind in dependency order. A kind whose upstream
+    /// changed is observed again before it is diffed; every applied kind is verified by
+    /// observing it again in a new session. A second run with nothing changed starts only
+    /// the observe commands.
+    public func up(_ options: UpOptions = UpOptions(), run: RunHandle) async throws -> UpReport {
+        var session = ObservationSession(lab: lab, labPath: labPath, context: context)
+        var observed = try await observeAll(session)
+        var plans = diffAll(observed)
+        var applied: [Change] = []
+        var changedKinds: Set<String> = []
+        var warnings: [String] = []
+        for kind in kinds {
+            if !upstreamKinds(of: kind).isDisjoint(with: changedKinds) {
+                observed[kind.kind] = try await Self.observe(kind, session)
+                plans[kind.kind] = diff(kind, observed[kind.kind], plans)
+            }
+            let plan = plans[kind.kind] ?? KindPlan()
+            warnings += plan.warnings.filter { !warnings.contains($0) }
+            if !plan.changes.isEmpty, case .value(let value)? = observed[kind.kind] {
+                let apply = ApplyContext(context: context, run: run, options: options, session: session)
+                try await kind.apply(plan.changes, value, apply)
+                for change in plan.changes {
+                    let (before, after) = kind.journal(change, value)
+                    try run.record(change.resource, action: change.action.rawValue, summary: change.summary, before: before, after: after)
+                }
+                session = ObservationSession(lab: lab, labPath: labPath, context: context)
+                let now = try await kind.observe(session)
+                let verified = kind.diff(now, upstream(of: kind, plans))
+                for change in plan.changes {
+                    if let remaining = verified.changes.first(where: { $0.id == change.id }) {
+                        throw EngineError(.didNotTake, kind.notTaken(change, remaining, now))
+                    }
+                }
+                observed[kind.kind] = .value(now)
+                plans[kind.kind] = verified
+                changedKinds.insert(kind.kind)
+                applied += plan.changes
+            }
+            try await finishFollowUps(of: kind, ApplyContext(context: context, run: run, options: options, session: session))
+        }
+        let appliedIDs = Set(applied.map(\.id))
+        let unchanged = kinds.flatMap { plans[$0.kind]?.unchanged ?? [] }.filter { !appliedIDs.contains($0) }
+        run.conclude(applied.isEmpty ? .inSync : .ok, detail: "\(applied.count) change(s) applied")
+        return UpReport(applied: applied, unchanged: unchanged, warnings: warnings)
+    }
+
+    /// Follow-ups this kind owns that are still pending, from this run or an interrupted one.
+    func finishFollowUps(of kind: AnyKind, _ apply: ApplyContext) async throws {
+        guard !kind.followUps.isEmpty else { return }
+        for item in try context.journal.pendingFollowUps() where kind.followUps.contains(item.kind) {
+            try await kind.followUp(item, apply)
+            try context.journal.completeFollowUp(item.id)
+        }
+    }
+}

@@ -1,0 +1,122 @@
+import MoorCore
+import MoorJournal
+
+/// The generic observe → diff → apply → verify loop over the lab file's resource kinds.
+/// Nothing here knows a kind: order comes from `needs`, behaviour from each kind's file.
+public struct ResourceEngine: Sendable {
+    public let lab: LabFile
+    public let labPath: String
+    public let context: MoorContext
+    let kinds: [AnyKind]
+
+    /// The kinds the lab file uses (see `ResourceKinds`), plus `extra` ones.
+    public init(lab: LabFile, labPath: String, context: MoorContext, extra: [any ResourceKind] = []) throws {
+        self.lab = lab
+        self.labPath = labPath
+        self.context = context
+        let declared = ResourceKinds.declared(in: lab, labPath: labPath, context: context) + extra
+        guard !declared.isEmpty else {
+            throw EngineError(.invalidInput, "\(labPath) has no `cluster`, `gitops` or `secrets` section: nothing to plan")
+        }
+        kinds = try Self.ordered(declared.map { AnyKind($0) })
+    }
+
+    /// Kinds in dependency order; among kinds free at the same time, registration order.
+    static func ordered(_ kinds: [AnyKind]) throws -> [AnyKind] {
+        let present = Set(kinds.map(\.kind))
+        var done: Set<String> = []
+        var result: [AnyKind] = []
+        while result.count < kinds.count {
+            guard let next = kinds.first(where: { kind in
+                !done.contains(kind.kind) && kind.needs.allSatisfy { !present.contains($0) || done.contains($0) }
+            }) else {
+                let stuck = kinds.filter { !done.contains($0.kind) }.map(\.kind)
+                throw EngineError(.invalidInput, "resource kinds need each other in a cycle: \(stuck.joined(separator: ", "))")
+            }
+            done.insert(next.kind)
+            result.append(next)
+        }
+        return result
+    }
+
+    /// Every kind `kind` needs, directly or through others.
+    func upstreamKinds(of kind: AnyKind) -> Set<String> {
+        var found: Set<String> = []
+        var queue = kind.needs
+        while let next = queue.popLast() {
+            guard found.insert(next).inserted, let need = kinds.first(where: { $0.kind == next }) else { continue }
+            queue += need.needs
+        }
+        return found
+    }
+
+    public var kindNames: [String] { kinds.map(\.kind) }
+
+    /// One kind's observation, or the note that replaces it.
+    enum Observed {
+        case value(any Sendable)
+        case note(String)
+    }
+
+    /// Observes every kind at once in one session.
+    func observeAll(_ session: ObservationSession) async throws -> [String: Observed] {
+        try await withThrowingTaskGroup(of: (String, Observed).self) { group in
+            for kind in kinds {
+                group.addTask { (kind.kind, try await Self.observe(kind, session)) }
+            }
+            var results: [String: Observed] = [:]
+            for try await (name, observed) in group { results[name] = observed }
+            return results
+        }
+    }
+
+    static func observe(_ kind: AnyKind, _ session: ObservationSession) async throws -> Observed {
+        do {
+            return .value(try await kind.observe(session))
+        } catch {
+            if Interrupted.means(error) { throw error }
+            guard let note = kind.unobservable(error) else { throw error }
+            return .note(note)
+        }
+    }
+
+    /// Diffs in dependency order; each kind sees its upstream kinds' changes.
+    func diffAll(_ observed: [String: Observed]) -> [String: KindPlan] {
+        var plans: [String: KindPlan] = [:]
+        for kind in kinds { plans[kind.kind] = diff(kind, observed[kind.kind], plans) }
+        return plans
+    }
+
+    func diff(_ kind: AnyKind, _ observed: Observed?, _ plans: [String: KindPlan]) -> KindPlan {
+        switch observed {
+        case .value(let value)?: return kind.diff(value, upstream(of: kind, plans))
+        case .note(let note)?: return KindPlan(warnings: [note])
+        case nil: return KindPlan()
+        }
+    }
+
+    func upstream(of kind: AnyKind, _ plans: [String: KindPlan]) -> UpstreamChanges {
+        let names = upstreamKinds(of: kind)
+        return UpstreamChanges(kinds.filter { names.contains($0.kind) }.flatMap { plans[$0.kind]?.changes ?? [] })
+    }
+
+    /// What `plan` shows: observe everything once, diff, change nothing.
+    public func plan() async throws -> PlanResult {
+        let session = ObservationSession(lab: lab, labPath: labPath, context: context)
+        let observed = try await observeAll(session)
+        let plans = diffAll(observed)
+        var plan = Plan()
+        for kind in kinds { if let kindPlan = plans[kind.kind] { plan.add(kindPlan) } }
+        var values: [String: any Sendable] = [:]
+        for (name, result) in observed { if case .value(let value) = result { values[name] = value } }
+        return PlanResult(plan: plan, observed: values)
+    }
+}
+
+/// A plan and what each kind observed, for `plan` and `status`.
+public struct PlanResult: Sendable {
+    public var plan: Plan
+    public var observed: [String: any Sendable]
+
+    public func observed<T>(_ kind: String, as type: T.Type) -> T? { observed[kind] as? T }
+}

@@ -1,0 +1,20 @@
+import MoorCore
+
+/// The kinds of resource moor knows, and which of them a lab file uses. Adding a kind is
+/// one file and one line here.
+public enum ResourceKinds {
+    static func declared(in lab: LabFile, labPath: String, context: MoorContext) -> [any ResourceKind] {
+        var kinds: [any ResourceKind] = []
+        if let cluster = lab.cluster {
+            kinds.append(ClusterKind(spec: cluster))
+            if !cluster.registryMirrors.isEmpty { kinds.append(MirrorKind(spec: cluster)) }
+            if let expose = lab.expose?.tailscale {
+                let host = expose.host ?? cluster.host
+                kinds.append(ExposeKind(spec: expose, cluster: cluster, hostLabel: lab.host(named: host).ssh != nil ? host : nil))
+            }
+        }
+        if !lab.secrets.isEmpty { kinds.append(SecretKind(engine: SecretsEngine(lab: lab, labPath: labPath, context: context))) }
+        if lab.gitops != nil, let apps = try? AppsEngine(lab: lab, labPath: labPath, context: context) { kinds.append(AppKind(engine: apps)) }
+        return kinds
+    }
+}

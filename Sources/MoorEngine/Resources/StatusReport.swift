@@ -1,0 +1,69 @@
+import MoorCore
+
+/// The JSON of `moor status`: what is there now, from one observation.
+public struct StatusReport: Sendable, Equatable, Encodable {
+    public struct Cluster: Sendable, Equatable, Encodable {
+        public var name: String
+        public var state: ClusterState
+        public var driver: String?
+        public var apiServer: APIServer
+    }
+
+    public struct APIServer: Sendable, Equatable, Encodable {
+        public var hostPort: Int?
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(hostPort, forKey: .hostPort)
+        }
+        enum CodingKeys: String, CodingKey { case hostPort }
+    }
+
+    public struct Expose: Sendable, Equatable, Encodable {
+        public var resource: String
+        public var target: String?
+        public var inSync: Bool
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(resource, forKey: .resource)
+            try container.encode(target, forKey: .target)
+            try container.encode(inSync, forKey: .inSync)
+        }
+        enum CodingKeys: String, CodingKey { case resource, target, inSync }
+    }
+
+    public struct Mirror: Sendable, Equatable, Encodable {
+        public var registry: String
+        public var inSync: Bool
+    }
+
+    public var cluster: Cluster
+    public var expose: Expose?
+    public var mirrors: [Mirror]
+
+    public init(lab: LabFile, _ result: PlanResult) throws {
+        guard let spec = lab.cluster else {
+            throw EngineError(.invalidInput, "the lab file has no `cluster` section; add one to use status")
+        }
+        let observed = result.observed("cluster", as: ObservedCluster.self)
+        let exposure = result.observed("expose", as: ObservedExposure.self)
+        cluster = Cluster(name: spec.name, state: observed?.state ?? .absent, driver: observed?.config?.driver,
+                          apiServer: APIServer(hostPort: exposure?.apiHostPort))
+        expose = lab.expose?.tailscale.map { ts in
+            Expose(resource: ExposeDiff.id(ts).description, target: exposure?.target(ts),
+                   inSync: result.plan.change(for: ExposeDiff.id(ts)) == nil)
+        }
+        mirrors = spec.registryMirrors.map {
+            Mirror(registry: $0.registry, inSync: result.plan.change(for: .mirror(registry: $0.registry)) == nil)
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(cluster, forKey: .cluster)
+        try container.encode(expose, forKey: .expose)
+        try container.encode(mirrors, forKey: .mirrors)
+    }
+    enum CodingKeys: String, CodingKey { case cluster, expose, mirrors }
+}
