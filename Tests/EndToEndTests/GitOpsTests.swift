@@ -117,7 +117,7 @@ import MoorTestSupport
         #expect(run.exit == 0, "\(run.stderr)")
         #expect(run.stdout.contains("retargeted grafana: feature/p5.1 → main"))
         #expect(run.stdout.contains("Helm charts, not retargeted: cloudnative-pg"))
-        #expect(kubectlCalls(since: before, "get").count == 1)
+        #expect(kubectlCalls(since: before, "get").count == 2, "the list, then one read-back")
         #expect(kubectlCalls(since: before, "patch").count == 3, "apps, grafana, tailscale-operator")
         let patch = try #require(kubectlCalls(since: before, "patch").first)
         #expect(patch.contains(#"{"spec":{"source":{"targetRevision":"main"}}}"#))
@@ -216,13 +216,13 @@ import MoorTestSupport
         let plan = try await lab.moor("plan", "-o", "json")
         #expect(plan.exit == 2)
         let resources = (try plan.json()["changes"] as? [[String: Any]])?.compactMap { $0["resource"] as? String }
-        #expect(resources == ["app:apps", "app:grafana", "secret:monitoring/grafana-admin", "secret:miniflux/miniflux-config"])
+        #expect(resources == ["secret:monitoring/grafana-admin", "secret:miniflux/miniflux-config", "app:apps", "app:grafana"], "secrets first: apps need them")
         let before = lab.world.calls().count
         let up = try await lab.moorWith(["MINIFLUX_DB_PASSWORD": Self.envValue], "up", "-o", "json")
         #expect(up.exit == 0, "\(up.stdout)\(up.stderr)")
         let lists = kubectlCalls(since: before, "applications.argoproj.io").filter { $0.contains("get") }.count
-        let polls = lists - 2
-        #expect(polls == 2, "observe, the sync's first list, then one list a poll: \(lists) lists")
+        let polls = lists - 3
+        #expect(polls == 2, "observe, observe again after the secrets changed, one list a poll, verify: \(lists) lists")
         #expect(try await lab.moor("plan").exit == 0)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MoorCore
 import MoorStandIns
 import MoorSystem
 import MoorTestSupport

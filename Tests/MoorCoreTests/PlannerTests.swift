@@ -2,6 +2,56 @@ import Testing
 import MoorCore
 import MoorTestSupport
 
+/// The cluster loop's pure diffs, composed in dependency order as the engine does, over one
+/// observation value.
+struct Observation {
+    var cluster: ObservedCluster
+    var apiHostPort: Int?
+    var serve: ServeConfig?
+    var mirrorFiles: [String: String]?
+    var nodeStorageDriver: String?
+    var apiServerCertificateNames: [String]? {
+        get { cluster.certificateNames }
+        set { cluster.certificateNames = newValue }
+    }
+    var dockerMemoryMiB: Int? {
+        get { cluster.dockerMemoryMiB }
+        set { cluster.dockerMemoryMiB = newValue }
+    }
+
+    init(cluster: ObservedCluster, apiHostPort: Int? = nil, serve: ServeConfig? = nil, mirrorFiles: [String: String]? = nil,
+         nodeStorageDriver: String? = nil) {
+        self.cluster = cluster
+        self.apiHostPort = apiHostPort
+        self.serve = serve
+        self.mirrorFiles = mirrorFiles
+        self.nodeStorageDriver = nodeStorageDriver
+    }
+}
+
+enum Planner {
+    static func plan(_ lab: LabFile, _ observation: Observation) -> Plan {
+        var plan = Plan()
+        guard let spec = lab.cluster else { return plan }
+        let cluster = ClusterDiff.diff(spec, observation.cluster)
+        plan.add(cluster)
+        let upstream = UpstreamChanges(cluster.changes)
+        let runtime = spec.containerRuntime ?? observation.cluster.config?.containerRuntime ?? "docker"
+        if !spec.registryMirrors.isEmpty {
+            plan.add(MirrorDiff.diff(spec, ObservedMirrors(files: observation.mirrorFiles, runtime: runtime, storageDriver: observation.nodeStorageDriver),
+                                     upstream: upstream))
+        }
+        if let expose = lab.expose?.tailscale {
+            plan.add(ExposeDiff.diff(expose, ObservedExposure(apiHostPort: observation.apiHostPort, serve: observation.serve), upstream: upstream))
+        }
+        return plan
+    }
+
+    static func preflightProblems(_ spec: ClusterSpec, _ observation: Observation, clusterChange: Change?) -> [String] {
+        ClusterDiff.preflightProblems(spec, observation.cluster, change: clusterChange)
+    }
+}
+
 @Suite struct PlannerTests {
     let lab: LabFile
 
@@ -71,7 +121,7 @@ import MoorTestSupport
         config.listenAddress = ""
         var observation = inSyncObservation()
         observation.cluster.config = config
-        let change = try #require(Planner.plan(lab, observation).change(for: "cluster"))
+        let change = try #require(Planner.plan(lab, observation).change(for: .cluster))
         #expect(change.action == .recreate)
         #expect(Set(change.fields.keys) == ["cpus", "apiServer.names", "apiServer.listenAddress"])
         #expect(change.fields["cpus"] == FieldChange(from: "4", to: "6"))
@@ -81,7 +131,7 @@ import MoorTestSupport
     @Test func aCertificateWithoutANameMeansRecreate() throws {
         var observation = inSyncObservation()
         observation.apiServerCertificateNames = ["minikube", "indri", "127.0.0.1"]
-        let change = try #require(Planner.plan(lab, observation).change(for: "cluster"))
+        let change = try #require(Planner.plan(lab, observation).change(for: .cluster))
         #expect(change.action == .recreate)
         #expect(change.summary.contains("lacks k8s.tail8d86e.ts.net"))
         #expect(change.fields["apiServer.certificate"] == FieldChange(from: "minikube,indri,127.0.0.1", to: "k8s.tail8d86e.ts.net,indri"))
@@ -124,7 +174,7 @@ import MoorTestSupport
         observation.dockerMemoryMiB = 12 * 1024
         #expect(Planner.plan(lab, observation).warnings.allSatisfy { !$0.contains("does not fit") })
         observation.dockerMemoryMiB = 11 * 1024
-        let change = Planner.plan(lab, observation).change(for: "cluster")
+        let change = Planner.plan(lab, observation).change(for: .cluster)
         #expect(Planner.preflightProblems(lab.cluster!, observation, clusterChange: change).first?.contains("does not fit") == true)
     }
 }

@@ -10,8 +10,10 @@ import MoorTestSupport
 /// conditions → ok / warn / fail.
 @Suite struct CheckRunnerTests {
     func runner(_ lab: LabFile, home: String = "/nonexistent", environment: [String: String] = [:]) throws -> CheckRunner {
-        CheckRunner(lab: lab, context: MoorContext(runner: LocalRunner(), journal: try TestJournal.make(), stateDirectory: "/tmp"),
-                    prober: LiveProber(), environment: environment, home: home)
+        var environment = environment
+        environment["HOME"] = home
+        return CheckRunner(lab: lab, context: MoorContext(runner: LocalRunner(), prober: LiveProber(), journal: try TestJournal.make(),
+                                                          environment: environment, stateDirectory: "/tmp"))
     }
 
     func lab(_ text: String) throws -> LabFile { try LabLoader.load(text: "version: 1\nchecks:\n" + text, file: "lab.yaml").get() }

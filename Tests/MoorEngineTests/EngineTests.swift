@@ -29,9 +29,14 @@ import MoorTestSupport
 
     init() throws { journal = try TestJournal.make() }
 
-    func engine(runtime: String = "docker") throws -> Engine {
+    func engine(runtime: String = "docker") throws -> ResourceEngine {
         let lab = try LabLoader.load(text: Self.labText.replacingOccurrences(of: "RUNTIME", with: runtime), file: "lab.yaml").get()
-        return Engine(lab: lab, labPath: "lab.yaml", context: MoorContext(runner: runner, journal: journal, stateDirectory: "/nonexistent"))
+        return try ResourceEngine(lab: lab, labPath: "lab.yaml", context: MoorContext(runner: runner, journal: journal, stateDirectory: "/nonexistent"))
+    }
+
+    func up(runtime: String = "docker", allowRecreate: Bool = false) async throws -> UpReport {
+        let engine = try engine(runtime: runtime)
+        return try await journal.withRun(command: "up", labFile: "lab.yaml") { try await engine.up(UpOptions(allowRecreate: allowRecreate), run: $0) }
     }
 
     func profile(runtime: String = "docker", cpus: Int = 6, status: String = "OK") -> String {
@@ -57,9 +62,9 @@ import MoorTestSupport
 
     @Test func aNoOpUpStartsFiveReadOnlyCommands() async throws {
         scriptInSync()
-        let report = try await engine().up(allowRecreate: false)
+        let report = try await up()
         #expect(report.applied.isEmpty)
-        #expect(report.unchanged == ["cluster", "mirror:quay.io", "mirror:ghcr.io", "expose:svc:k8s:443"])
+        #expect(report.unchanged.map(\.description) == ["cluster", "mirror:quay.io", "mirror:ghcr.io", "expose:svc:k8s:443"])
         #expect(runner.commands.count == 5)
         #expect(try journal.runs(limit: 1).first?.outcome == "in sync")
     }
@@ -69,7 +74,7 @@ import MoorTestSupport
         runner.on(["docker", "port"], stdout: "127.0.0.1:50999\n")
         runner.on(["tailscale", "serve", "--bg"], stdout: "Serve started and running in the background.\n")
         await #expect(throws: EngineError(.didNotTake, "tailscale serve did not take the new port 50999 (still localhost:50123); run 'tailscale serve status --json'")) {
-            try await engine().up(allowRecreate: false)
+            try await up()
         }
         #expect(try journal.runs(limit: 1).first?.outcome == "failed")
     }
@@ -78,7 +83,7 @@ import MoorTestSupport
         scriptInSync()
         runner.on(["minikube", "profile", "list"], stdout: profile(cpus: 4))
         do {
-            _ = try await engine().up(allowRecreate: false)
+            _ = try await up()
             Issue.record("no refusal")
         } catch let error as EngineError {
             #expect(error.code == .refused)
@@ -91,15 +96,15 @@ import MoorTestSupport
         runner.on(["minikube", "profile", "list"], stdout: #"{"invalid":[],"valid":[]}"#)
         runner.on(["tailscale", "serve", "status"], stdout: "{}\n")
         runner.on(["docker", "info"], stdout: "\(8 << 30)\n")
-        await #expect(throws: EngineError(.preflight, "cluster.memory 11264 MiB does not fit: Docker has 8192 MiB and needs about 1024 MiB for itself; raise Docker's memory or lower cluster.memory")) {
-            try await engine().up(allowRecreate: false)
+        await #expect(throws: EngineError(.refused, "cluster.memory 11264 MiB does not fit: Docker has 8192 MiB and needs about 1024 MiB for itself; raise Docker's memory or lower cluster.memory")) {
+            try await up()
         }
         runner.on(["docker", "info"], exit: 1, stderr: "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n")
-        await #expect(throws: EngineError(.preflight, "docker is not answering: Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?; start Docker (Docker Desktop on macOS) and retry")) {
-            try await engine().up(allowRecreate: false)
+        await #expect(throws: EngineError(.refused, "docker is not answering: Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?; start Docker (Docker Desktop on macOS) and retry")) {
+            try await up()
         }
         #expect(!runner.commands.contains { $0.arguments.first == "start" })
-        let plan = try await engine().plan()
+        let plan = try await engine().plan().plan
         #expect(plan.warnings.first?.hasPrefix("docker is not answering") == true)
     }
 
@@ -107,13 +112,13 @@ import MoorTestSupport
         scriptInSync(runtime: "containerd")
         runner.on(["minikube", "ssh", "-p", "minikube", "--", "sudo", "grep"], stdout: "")
         runner.on(["minikube", "ssh", "-p", "minikube", "--", "sudo", "sh"], exit: 1, stderr: "ssh: connection lost\n")
-        await #expect(throws: SystemError.self) { try await engine(runtime: "containerd").up(allowRecreate: false) }
-        #expect(try journal.pendingFollowUps().map(\.kind) == [FollowUpKind.restartContainerd])
+        await #expect(throws: SystemError.self) { try await up(runtime: "containerd") }
+        #expect(try journal.pendingFollowUps().map(\.kind) == ["restart-containerd"])
         #expect(!runner.commands.contains { $0.argv.contains("systemctl") })
 
         scriptInSync(runtime: "containerd")
         runner.on(["minikube", "ssh", "-p", "minikube", "--", "sudo", "systemctl"], stdout: "")
-        let report = try await engine(runtime: "containerd").up(allowRecreate: false)
+        let report = try await up(runtime: "containerd")
         #expect(report.applied.isEmpty)
         #expect(runner.commands.last { $0.argv.contains("systemctl") } != nil)
         #expect(try journal.pendingFollowUps().isEmpty)
@@ -132,7 +137,7 @@ import MoorTestSupport
             return CommandResult(exitCode: 0)
         }
         runner.on(["minikube", "ssh", "-p", "minikube", "--", "sudo", "systemctl"], stdout: "")
-        let report = try await engine(runtime: "containerd").up(allowRecreate: false)
+        let report = try await up(runtime: "containerd")
         #expect(report.applied.map(\.resource) == ["mirror:quay.io", "mirror:ghcr.io"])
         #expect(try journal.changes(run: try journal.runs(limit: 1)[0].id).count == 2)
     }

@@ -1,19 +1,19 @@
 import Foundation
 import Testing
-import MoorJournal
+@testable import MoorJournal
 import MoorTestSupport
 
 @Suite struct JournalTests {
-    @Test func runsChangesAndFollowUpsSurviveReopening() throws {
+    @Test func runsChangesAndFollowUpsSurviveReopening() async throws {
         let scratch = try Scratch()
         let path = scratch.path + "/journal.sqlite"
         do {
             let journal = try SQLiteJournal(path: path)
-            let run = try journal.beginRun(command: "up", labFile: "moor.yaml")
-            try journal.record(ChangeRecord(runID: run, resource: "mirror:quay.io", action: "create", summary: "write", before: nil, after: "server = 1"))
-            let followUp = try journal.addFollowUp(run: run, kind: "restart-containerd", resource: "cluster", detail: "reload")
-            #expect(try journal.addFollowUp(run: run, kind: "restart-containerd", resource: "cluster", detail: "again") == followUp)
-            // The run is left unfinished, as when moor is killed half-way.
+            // Opened and never finished, as when moor is killed half-way.
+            let run = RunHandle(id: try journal.beginRun(command: "up", labFile: "moor.yaml"), journal: journal)
+            try run.record("mirror:quay.io", action: "create", summary: "write", after: "server = 1")
+            let followUp = try run.addFollowUp(kind: "restart-containerd", resource: "cluster", detail: "reload")
+            #expect(try run.addFollowUp(kind: "restart-containerd", resource: "cluster", detail: "again") == followUp)
         }
         let journal = try SQLiteJournal(path: path)
         let runs = try journal.runs(limit: 10)
@@ -25,10 +25,38 @@ import MoorTestSupport
         #expect(pending.map(\.kind) == ["restart-containerd"])
         try journal.completeFollowUp(pending[0].id)
         #expect(try journal.pendingFollowUps().isEmpty)
-        let second = try journal.beginRun(command: "plan", labFile: "moor.yaml")
-        try journal.finishRun(second, outcome: "in sync", detail: nil)
+        try await journal.withRun(command: "plan", labFile: "moor.yaml") { $0.conclude(.inSync) }
         #expect(try journal.runs(limit: 1).map(\.outcome) == ["in sync"])
         #expect(try journal.runs(limit: 5).map(\.command) == ["plan", "up"])
+    }
+
+    struct Boom: Error {}
+
+    @Test func aRunEndsOkFailedOrInterrupted() async throws {
+        let journal = try TestJournal.make()
+        let value = try await journal.withRun(command: "up", labFile: "a") { _ in 42 }
+        #expect(value == 42)
+        await #expect(throws: Boom.self) { try await journal.withRun(command: "up", labFile: "a") { _ in throw Boom() } }
+        await #expect(throws: CancellationError.self) { try await journal.withRun(command: "up", labFile: "a") { _ in throw CancellationError() } }
+        #expect(try journal.runs(limit: 3).map(\.outcome) == ["interrupted", "failed", "ok"])
+    }
+
+    @Test func twoProcessesShareTheJournalWithoutLockErrors() async throws {
+        let scratch = try Scratch()
+        let path = scratch.path + "/journal.sqlite"
+        let first = try SQLiteJournal(path: path)
+        let second = try SQLiteJournal(path: path)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for journal in [first, second] {
+                group.addTask {
+                    for index in 0..<50 {
+                        try await journal.withRun(command: "up", labFile: "a") { try $0.record("cluster", action: "update", summary: "\(index)") }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try first.runs(limit: 200).count == 100)
     }
 
     @Test func aFileThatIsNotADatabaseIsAnError() throws {

@@ -22,7 +22,16 @@ struct AppKind: ResourceKind {
             return nil
         }
         _ = try await engine.retarget(to: nil, selection: .names(names), known: observed, run: apply.run, readBack: false)
-        let report = try await engine.sync(.names(names), timeout: apply.options.waitTimeout, known: observed)
+        // The list from before the patches, with the revisions the patches set: sync waits
+        // for the commit of the new revision without listing again first.
+        let retargeted = observed.map { app in
+            var app = app
+            if names.contains(app.name), !app.isHelmOnly {
+                for index in app.sources.indices where !app.sources[index].isChart { app.sources[index].targetRevision = engine.spec.revision }
+            }
+            return app
+        }
+        let report = try await engine.sync(.names(names), timeout: apply.options.waitTimeout, known: retargeted)
         guard report.ok else {
             let failed = report.apps.filter { $0.result != "synced" }.map { "\($0.name): \($0.detail)" }.joined(separator: "; ")
             throw EngineError(.didNotTake, "apps were retargeted but did not all sync: \(failed); see `moor apps`")
