@@ -1,0 +1,59 @@
+import Foundation
+
+/// What controllers do between reads: ArgoCD moves a requested sync through Running to
+/// Succeeded (Healthy, or Degraded) one list at a time; Deployments and StatefulSets become
+/// ready on the read after they were written.
+extension KubeStore {
+    func stepController(namespace: String?) {
+        for key in objects.keys.sorted() {
+            guard var object = objects[key], object["kind"] as? String == "Application", object["apiVersion"] as? String == "argoproj.io/v1alpha1" else { continue }
+            let metadata = object["metadata"] as? [String: Any] ?? [:]
+            if let namespace, metadata["namespace"] as? String != namespace { continue }
+            ticks += 1
+            step(&object, degrade: degradeOnSyncUnlocked.contains(metadata["name"] as? String ?? ""))
+            objects[key] = object
+        }
+    }
+
+    func step(_ object: inout [String: Any], degrade: Bool) {
+        var status = object["status"] as? [String: Any] ?? [:]
+        var operationState = status["operationState"] as? [String: Any] ?? [:]
+        let stamp = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: 1_795_000_000 + Double(ticks)))
+        if object["operation"] != nil {
+            object["operation"] = nil
+            operationState = ["phase": "Running", "startedAt": stamp, "message": "waiting for healthy state"]
+            status["sync"] = ["status": "OutOfSync", "revision": (status["sync"] as? [String: Any])?["revision"] ?? ""]
+            status["health"] = ["status": "Progressing"]
+        } else if operationState["phase"] as? String == "Running" {
+            let spec = object["spec"] as? [String: Any] ?? [:]
+            let source = spec["source"] as? [String: Any] ?? (spec["sources"] as? [[String: Any]])?.first ?? [:]
+            let revision = source["targetRevision"] as? String ?? "HEAD"
+            let commit = commitsUnlocked["\(source["repoURL"] as? String ?? "")@\(revision)"] ?? revision
+            operationState["phase"] = "Succeeded"
+            operationState["finishedAt"] = stamp
+            operationState["message"] = "successfully synced (all tasks run)"
+            operationState["syncResult"] = ["revision": commit]
+            status["sync"] = ["status": "Synced", "revision": commit]
+            status["health"] = degrade ? ["status": "Degraded", "message": "Deployment has exceeded its progress deadline"] : ["status": "Healthy"]
+        }
+        if !operationState.isEmpty { status["operationState"] = operationState }
+        object["status"] = status
+    }
+
+    /// Deployments and StatefulSets report every replica ready once read after a write.
+    func settle(_ key: String) {
+        guard var object = objects[key], ["Deployment", "StatefulSet"].contains(object["kind"] as? String ?? "") else { return }
+        let replicas = (object["spec"] as? [String: Any])?["replicas"] as? Int ?? 1
+        var status = object["status"] as? [String: Any] ?? [:]
+        guard status["readyReplicas"] as? Int != replicas else { return }
+        status["replicas"] = replicas
+        status["readyReplicas"] = replicas
+        status["availableReplicas"] = replicas
+        status["updatedReplicas"] = replicas
+        if object["kind"] as? String == "Deployment" {
+            status["conditions"] = [["type": "Available", "status": "True", "reason": "MinimumReplicasAvailable"]]
+        }
+        object["status"] = status
+        objects[key] = object
+    }
+}
