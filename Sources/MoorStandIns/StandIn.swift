@@ -37,11 +37,11 @@ public enum StandIn {
         }
     }
 
-    /// Lays out `directory/bin` with one link a tool to the stand-in executable.
-    public static func install(executable: String, into directory: String) throws -> String {
+    /// Lays out `directory/bin` with one link a tool (of `only`, default all) to the stand-in executable.
+    public static func install(executable: String, into directory: String, only: [String] = tools) throws -> String {
         let bin = directory + "/bin"
         try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
-        for tool in tools {
+        for tool in only {
             let link = bin + "/" + tool
             try? FileManager.default.removeItem(atPath: link)
             try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: executable)

@@ -36,37 +36,9 @@ public struct World: Codable, Sendable {
     public var profiles: [String: Profile] = [:]
     public var serveTCP: [String: Handler] = [:]
     public var serveServices: [String: Service] = [:]
-    /// ArgoCD Applications by name: the object as JSON, and how a sync of it ends.
-    public var applications: [String: StandInApplication] = [:]
-    /// A clock for operation timestamps that always moves forward.
-    public var ticks = 0
-    /// Secrets in the cluster: `namespace/name`.
-    public var secrets: [String] = []
     /// 1Password items: reference → value.
     public var opItems: [String: String] = [:]
-    /// When set, `kubectl apply` fails and echoes the manifest in its error, as kubectl does
-    /// for YAML it cannot parse.
-    public var failApplyEchoingInput = false
-    /// kubectl contexts that do not exist in the stand-in's kubeconfig.
-    public var failUnknownContexts: [String] = []
-
     public init() {}
-
-    /// An ArgoCD Application on `repoURL` at `targetRevision` (a Helm chart when `chart` is set).
-    public mutating func addApplication(_ name: String, repoURL: String, targetRevision: String, chart: String? = nil,
-                                        parent: String? = nil, degradesOnSync: Bool = false, namespace: String = "argocd") {
-        var source: [String: Any] = ["repoURL": repoURL, "targetRevision": targetRevision]
-        if let chart { source["chart"] = chart } else { source["path"] = "argocd/manifests/\(name)" }
-        var metadata: [String: Any] = ["name": name, "namespace": namespace]
-        if let parent { metadata["annotations"] = ["argocd.argoproj.io/tracking-id": "\(parent):argoproj.io/Application:\(namespace)/\(name)"] }
-        let object: [String: Any] = [
-            "apiVersion": "argoproj.io/v1alpha1", "kind": "Application", "metadata": metadata,
-            "spec": ["project": "default", "source": source, "destination": ["server": "https://kubernetes.default.svc", "namespace": name]],
-            "status": ["sync": ["status": "Synced", "revision": "0000000000000000000000000000000000000000"], "health": ["status": "Healthy"]],
-        ]
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
-        applications[name] = StandInApplication(json: String(decoding: data, as: UTF8.self), degradesOnSync: degradesOnSync)
-    }
 
     /// Docker publishes five ports per minikube container; the API server gets the fourth,
     /// as in the recorded `docker port` sample.
@@ -148,9 +120,4 @@ public struct WorldStore: Sendable {
         if hit { try? (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8) }
         return hit
     }
-}
-
-public struct StandInApplication: Codable, Sendable {
-    public var json: String
-    public var degradesOnSync: Bool
 }

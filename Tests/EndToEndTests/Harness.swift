@@ -24,17 +24,22 @@ final class Homelab: @unchecked Sendable {
     static var moor: String { buildDirectory + "/moor" }
     static var standIn: String { buildDirectory + "/moor-standin" }
 
-    init(lab: String) throws {
+    /// Extra variables for every moor run (KUBECONFIG for the API emulator).
+    var extraEnvironment: [String: String] = [:]
+
+    /// `standIns`: the tools replaced by stand-ins; a GitOps lab leaves kubectl out, so the
+    /// real one on PATH talks to the API emulator.
+    init(lab: String, standIns: [String] = StandIn.tools) throws {
         scratch = try Scratch("moor-e2e")
         world = WorldStore(directory: scratch.path + "/world")
         try FileManager.default.createDirectory(atPath: world.directory, withIntermediateDirectories: true)
-        bin = try StandIn.install(executable: Self.standIn, into: scratch.path)
+        bin = try StandIn.install(executable: Self.standIn, into: scratch.path, only: standIns)
         labPath = try scratch.write("moor.yaml", lab)
     }
 
     var environment: [String: String] {
         ["PATH": "\(bin):/usr/bin:/bin", "MOOR_STANDIN_DIR": world.directory, "MOOR_STATE_DIR": scratch.path + "/state",
-         "MOOR_FILE": labPath, "HOME": scratch.path]
+         "MOOR_FILE": labPath, "HOME": scratch.path].merging(extraEnvironment) { _, new in new }
     }
 
     struct Run {
