@@ -20,6 +20,7 @@ public enum StandIn {
 
     public static func run(tool: String, arguments: [String], stdin: Data, store: WorldStore) -> Outcome {
         store.logCall([tool] + arguments)
+        if let home = ProcessInfo.processInfo.environment["MINIKUBE_HOME"] { store.logMinikubeHome(home) }
         if store.takeFault(tool: tool, arguments: arguments) {
             return Outcome(1, stderr: "\(tool): injected failure (stand-in fault for `\(arguments.joined(separator: " "))`)\n")
         }

@@ -95,6 +95,21 @@ public struct WorldStore: Sendable {
         _ = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
     }
 
+    /// Every `MINIKUBE_HOME` the stand-ins were started with, one JSON string a line.
+    public var minikubeHomes: [String] {
+        guard let text = try? String(contentsOfFile: directory + "/minikube-home.log", encoding: .utf8) else { return [] }
+        return text.split(separator: "\n").compactMap { try? JSONDecoder().decode(String.self, from: Data($0.utf8)) }
+    }
+
+    func logMinikubeHome(_ home: String) {
+        guard let data = try? JSONEncoder().encode(home) else { return }
+        let fd = open(directory + "/minikube-home.log", O_WRONLY | O_APPEND | O_CREAT, 0o644)
+        guard fd >= 0 else { return }
+        defer { close(fd) }
+        let line = data + Data("\n".utf8)
+        _ = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+    }
+
     /// Adds a fault: the next `count` invocations of `tool` whose arguments contain `match` fail.
     public func injectFault(tool: String, match: String, count: Int = 1) throws {
         let line = "\(tool)\t\(match)\t\(count)\n"

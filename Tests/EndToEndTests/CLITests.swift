@@ -82,18 +82,30 @@ import MoorTestSupport
     }
 
     @Test func hostileLabValuesReachToolsUnchangedLocallyAndOverSSH() async throws {
-        let hostile = "a b 'q' \"dq\" ;$(touch /tmp/moor-e2e-pwned)\nline2"
+        let hostile = "/tmp/a b 'q' \"dq\" ;$(touch /tmp/moor-e2e-pwned)\nline2"
         for host in [nil, "indri"] as [String?] {
-            let lab = try Homelab(lab: Labs.seed(extraNames: [hostile], host: host))
+            let lab = try Homelab(lab: Labs.seed(host: host, minikubeHome: hostile))
             // An ssh that does what sshd does with the command string: run it with sh -c.
             _ = try lab.scratch.write("bin/ssh", "#!/bin/sh\nfor last; do :; done\nexec /bin/sh -c \"$last\"\n", mode: 0o755)
             let up = try await lab.moor("up")
             #expect(up.exit == 0, "\(up.stderr)")
-            let start = try #require(lab.world.calls().first { $0.starts(with: ["minikube", "start"]) })
-            #expect(start.contains("--apiserver-names=\(hostile)"), "host \(host ?? "local")")
-            #expect(lab.world.load().profiles["minikube"]?.names.contains(hostile) == true)
+            #expect(!lab.world.minikubeHomes.isEmpty && lab.world.minikubeHomes.allSatisfy { $0 == hostile }, "host \(host ?? "local")")
             #expect(try await lab.moor("plan").exit == 0, "host \(host ?? "local"): the mirrors read back through both shells")
             #expect(!FileManager.default.fileExists(atPath: "/tmp/moor-e2e-pwned"))
+        }
+    }
+
+    @Test func anAPIServerNameThatIsNotADNSNameOrAddressIsRefusedAtItsPosition() async throws {
+        let lab = try Homelab(lab: Labs.seed(extraNames: ["bad name;rm -rf /"]))
+        let run = try await lab.moor("validate")
+        #expect(run.exit == 65)
+        #expect(run.stderr.contains("moor.yaml:10:46: error:"), "\(run.stderr)")
+        #expect(run.stderr.contains("found `bad name;rm -rf /`"))
+        #expect(try await lab.moor("up").exit == 65)
+        #expect(lab.world.calls().isEmpty, "nothing ran")
+        for good in ["k8s.tail8d86e.ts.net", "indri", "100.64.0.1", "fd7a:115c:a1e0::1"] {
+            try lab.writeLab(Labs.seed(extraNames: [good]))
+            #expect(try await lab.moor("validate").exit == 0, "\(good)")
         }
     }
 

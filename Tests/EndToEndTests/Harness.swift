@@ -73,7 +73,7 @@ final class Homelab: @unchecked Sendable {
 }
 
 enum Labs {
-    static func seed(runtime: String = "docker", cpus: Int = 6, extraNames: [String] = [], host: String? = nil) -> String {
-        SeedLab.text(runtime: runtime, cpus: cpus, extraNames: extraNames, host: host)
+    static func seed(runtime: String = "docker", cpus: Int = 6, extraNames: [String] = [], host: String? = nil, minikubeHome: String? = nil) -> String {
+        SeedLab.text(runtime: runtime, cpus: cpus, extraNames: extraNames, host: host, minikubeHome: minikubeHome)
     }
 }

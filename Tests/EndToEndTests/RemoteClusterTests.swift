@@ -8,8 +8,8 @@ import MoorTestSupport
 /// remote side's PATH (sshd SetEnv), every command crosses ssh, one connection per run.
 @Suite(.serialized) struct RemoteClusterTests {
     @Test func upOverSSHUsesOneConnectionAndKeepsHostileValuesIntact() async throws {
-        let hostile = "a b 'q' \"dq\" ;$(touch /tmp/moor-remote-pwned)\nline2"
-        let lab = try Homelab(lab: Labs.seed(extraNames: [hostile], host: "indri"))
+        let hostile = "/tmp/a b 'q' \"dq\" ;$(touch /tmp/moor-remote-pwned)\nline2"
+        let lab = try Homelab(lab: Labs.seed(host: "indri", minikubeHome: hostile))
         let sshd = try await SSHServer.start(in: lab.scratch.path + "/sshd", environment: [
             "PATH": "\(lab.bin):/usr/bin:/bin", "MOOR_STANDIN_DIR": lab.world.directory,
         ])
@@ -19,8 +19,8 @@ import MoorTestSupport
         let before = sshd.acceptedConnections
         let up = try await lab.moor("up")
         #expect(up.exit == 0, "\(up.stdout)\(up.stderr)")
-        let start = try #require(lab.world.calls().first { $0.starts(with: ["minikube", "start"]) })
-        #expect(start.contains("--apiserver-names=\(hostile)"))
+        #expect(lab.world.calls().contains { $0.starts(with: ["minikube", "start"]) })
+        #expect(!lab.world.minikubeHomes.isEmpty && lab.world.minikubeHomes.allSatisfy { $0 == hostile }, "MINIKUBE_HOME intact through ssh and the remote shell")
         #expect(!FileManager.default.fileExists(atPath: "/tmp/moor-remote-pwned"))
         #expect(sshd.acceptedConnections - before == 1, "one connection for the whole run, \(sshd.acceptedConnections - before) seen")
 
@@ -30,7 +30,7 @@ import MoorTestSupport
         #expect(sshd.acceptedConnections - again <= 1, "a later run reuses the persisted master or opens one")
 
         // Commands to the same host in `moor check` share the connection too.
-        try lab.writeLab(Labs.seed(host: "indri") + (0..<6).map { "  - name: c\($0)\n    on: indri\n    command: [echo, \"\($0)\"]\n" }
+        try lab.writeLab(Labs.seed(host: "indri", minikubeHome: hostile) + (0..<6).map { "  - name: c\($0)\n    on: indri\n    command: [echo, \"\($0)\"]\n" }
             .joined().replacingOccurrences(of: "  - name: c0", with: "checks:\n  - name: c0"))
         let checked = try await lab.moor("check")
         #expect(checked.exit == 0, "\(checked.stdout)")

@@ -82,7 +82,14 @@ enum LabDecoder {
             }
         }
         if let api = map["apiServer"], let apiMap = api.mapping(keys: ["names", "port", "listenAddress"]) {
-            spec.apiServer.names = apiMap["names"]?.strings() ?? []
+            for item in apiMap["names"]?.list() ?? [] {
+                guard let name = item.string() else { continue }
+                if Validate.isDNSName(name) || Validate.isIPAddress(name) {
+                    spec.apiServer.names.append(name)
+                } else {
+                    item.error("`cluster.apiServer.names` must hold DNS names or IP addresses (each becomes --apiserver-names and a certificate name), found `\(name)`")
+                }
+            }
             spec.apiServer.port = apiMap["port"]?.int(min: 1)
             if let port = spec.apiServer.port, port > 65535 { apiMap["port"]?.error("`cluster.apiServer.port` must be a TCP port (1-65535), found \(port)") }
             spec.apiServer.listenAddress = apiMap["listenAddress"]?.string()

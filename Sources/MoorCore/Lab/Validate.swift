@@ -11,6 +11,17 @@ public enum Validate {
         return label.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" }
     }
 
+    /// A DNS name of RFC 1123 labels (letters, digits, hyphens; 1–63 characters each; no
+    /// leading or trailing hyphen; 253 characters at most), as a certificate name must be.
+    public static func isDNSName(_ text: String) -> Bool {
+        let name = text.hasSuffix(".") ? String(text.dropLast()) : text
+        guard !name.isEmpty, name.count <= 253 else { return false }
+        return name.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { label in
+            (1...63).contains(label.count) && label.first != "-" && label.last != "-"
+                && label.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
+        }
+    }
+
     public static func isProfileName(_ name: String) -> Bool {
         guard let first = name.first, first.isASCII, first.isLetter || first.isNumber, name.count <= 64 else { return false }
         return name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }
