@@ -109,6 +109,24 @@ import MoorTestSupport
         }
     }
 
+    @Test func hugeFilesAreRefusedAfterAStatNotRead() async throws {
+        let lab = try Homelab(lab: "version: 1\n")
+        let big = lab.scratch.path + "/big.yaml"
+        #expect(FileManager.default.createFile(atPath: big, contents: nil))
+        let handle = try #require(FileHandle(forWritingAtPath: big))
+        try handle.truncate(atOffset: 2 << 30)   // 2 GiB, sparse: nothing to read but its size
+        try handle.close()
+        let run = try await lab.moor("validate", "-f", big)
+        #expect(run.exit == 65)
+        #expect(run.stderr.contains("big.yaml:1:1: error: cannot read the lab file: it is larger than 1 MiB"), "\(run.stderr)")
+
+        // A certificate file of the same size: the check fails at setup, moor does not read it.
+        try lab.writeLab("version: 1\nchecks:\n  - name: big-ca\n    tls: 127.0.0.1:1\n    ca: big.yaml\n")
+        let check = try await lab.moor("check", "-o", "json")
+        #expect(check.exit == 2)
+        #expect(check.stdout.contains("is 2147483648 bytes, more than the 1048576 bytes moor reads"), "\(check.stdout)")
+    }
+
     @Test func theDemoTellsTheWholeStory() async throws {
         let lab = try Homelab(lab: "")
         let run = try await lab.moor("demo", "--standin", Homelab.standIn)

@@ -39,6 +39,21 @@ import MoorTestSupport
         #expect(try await lab.moor("plan").exit == 0)
     }
 
+    @Test func aNodeWithoutCertsDirectoryHasNoMirrorFilesYet() async throws {
+        let lab = try Homelab(lab: Labs.seed())
+        #expect(try await lab.moor("up").exit == 0)
+        // A fresh node (or qemu2's ISO node) has no /etc/containerd/certs.d at all.
+        try FileManager.default.removeItem(atPath: lab.world.nodeRoot("minikube") + "/etc/containerd/certs.d")
+        let plan = try await lab.moor("plan", "-o", "json")
+        #expect(plan.exit == 2, "\(plan.stderr)")
+        let resources = (try plan.json()["changes"] as? [[String: Any]])?.compactMap { $0["resource"] as? String }
+        #expect(resources == ["mirror:registry.tail8d86e.ts.net", "mirror:docker.io", "mirror:ghcr.io", "mirror:quay.io"])
+        let up = try await lab.moor("up")
+        #expect(up.exit == 0, "\(up.stderr)")
+        #expect(lab.nodeFile("/etc/containerd/certs.d/quay.io/hosts.toml") != nil)
+        #expect(try await lab.moor("plan").exit == 0)
+    }
+
     @Test func aDockerRestartIsOneExposeChange() async throws {
         let lab = try Homelab(lab: Labs.seed())
         #expect(try await lab.moor("up").exit == 0)

@@ -1,17 +1,24 @@
 import Foundation
 import MoorCore
+import MoorSystem
 
-/// Reads the lab file from disk; every problem comes back positioned.
+/// Reads the lab file from disk; every problem comes back positioned. The size is checked
+/// before anything is read, and at most the loader's limit is ever read.
 enum LabFileReader {
     static func load(_ path: String) throws -> LabFile {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            var isDirectory: ObjCBool = false
-            let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-            let why = !exists ? "no such file; pass -f PATH or create moor.yaml (see examples/homelab.yaml)"
-                : isDirectory.boolValue ? "it is a directory" : "it is not readable"
+        let bytes: [UInt8]
+        do {
+            bytes = try Files.readBounded(path, limit: YAMLGuard.maxBytes)
+        } catch let error as SystemError {
+            let why: String
+            switch error.code {
+            case .missingFile: why = "no such file; pass -f PATH or create moor.yaml (see examples/homelab.yaml)"
+            case .tooLarge: why = "it is larger than \(YAMLGuard.maxBytes >> 20) MiB; a lab file is a few kilobytes"
+            default: why = error.message
+            }
             throw LabFileError(file: path, diagnostics: [Diagnostic(.start, "cannot read the lab file: \(why)")])
         }
-        switch LabLoader.load(bytes: [UInt8](data), file: path) {
+        switch LabLoader.load(bytes: bytes, file: path) {
         case .success(let lab): return lab
         case .failure(let error): throw error
         }
