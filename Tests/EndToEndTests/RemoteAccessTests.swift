@@ -129,6 +129,9 @@ import MoorTestSupport
         #expect(result.contains("name: other") && result.contains("token: abc") && result.contains("name: minikube-indri"))
         #expect(result.contains("current-context: other"), "the user's current context is kept")
         #expect(FileManager.default.fileExists(atPath: merged + ".moor-backup"))
+        let json = try await lab.moorWith(["KUBECONFIG": merged, "SHELL": "/bin/bash"], "kubeconfig", "--embed", "--merge", "--print-env", "-o", "json")
+        #expect(json.exit == 0, "\(json.stderr)")
+        #expect(try json.json()["export"] as? String == "export KUBECONFIG=\(lab.scratch.path)/embedded/config", "one JSON document, the export line in it")
         let kubectl = try await LocalRunner().run(Command("kubectl", ["config", "get-contexts", "-o", "name", "--kubeconfig", merged]))
         #expect(kubectl.stdoutText.split(separator: "\n").sorted() == ["minikube-indri", "other"], "\(kubectl.stderrText)")
 
