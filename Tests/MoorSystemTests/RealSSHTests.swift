@@ -47,6 +47,18 @@ import MoorTestSupport
         #expect(server.acceptedConnections - before == 1, "sshd accepted \(server.acceptedConnections - before) connections")
     }
 
+    @Test func aLongCommandDoesNotHoldUpTheOthersToTheSameHost() async throws {
+        let ssh = runner()
+        let start = ContinuousClock.now
+        let slow = Task { try await ssh.run(Command("sleep", ["3"])) }
+        try await Task.sleep(for: .milliseconds(100))
+        let quick = try await ssh.run(Command("echo", ["quick"]))
+        let quickDone = ContinuousClock.now - start
+        #expect(quick.stdoutText == "quick\n")
+        #expect(quickDone < .milliseconds(2500), "the quick command waited for the slow one: \(quickDone)")
+        #expect(try await slow.value.exitCode == 0)
+    }
+
     @Test func aRefusingHostIsUnreachableAtOnce() async throws {
         let closedPort = try await TestServer.start(.silent)
         let port = closedPort.port

@@ -41,14 +41,21 @@ public struct SSHRunner: CommandRunner {
     }
 
     public func run(_ command: Command) async throws -> CommandResult {
+        // The first command to a host waits only until the shared connection is up; then
+        // every command multiplexes over it at once, however long any of them runs.
+        try await SSHConnectionGate.shared.ensureOpen(key: "\(controlDirectory)|\(destination)|\(options)") {
+            let opener = Command("true", [], timeout: .seconds(Int64(connectTimeoutSeconds)))
+            _ = try await exchange(opener)
+        }
+        return try await exchange(command)
+    }
+
+    /// One command through ssh, with ssh's own failures told apart from the command's.
+    func exchange(_ command: Command) async throws -> CommandResult {
         let wrapped = wrap(command)
         let result: CommandResult
         do {
-            // The first command to a host opens the shared connection alone; the rest then
-            // multiplex over it instead of racing to become the master.
-            result = try await SSHConnectionGate.shared.run(key: "\(controlDirectory)|\(destination)|\(options)") {
-                try await base.run(wrapped)
-            }
+            result = try await base.run(wrapped)
         } catch let error as SystemError where error.code == .timeout {
             throw SystemError(code: .timeout, message: "`\(command.description)` on \(host) did not finish within \(wrapped.timeout.seconds)s",
                               argv: command.displayArgv)
@@ -70,35 +77,31 @@ public struct SSHRunner: CommandRunner {
     }
 }
 
-/// Serialises the first use of each ssh destination in this process, so `ControlMaster=auto`
-/// sets up one master and every later command reuses it: one connection per host per run.
+/// Opens each ssh destination's shared connection once per process: the first command's
+/// caller runs a trivial command that makes `ControlMaster=auto` set up the master (kept by
+/// `ControlPersist`), and callers arriving meanwhile wait for that, not for each other.
 actor SSHConnectionGate {
     static let shared = SSHConnectionGate()
 
     private var opened: Set<String> = []
-    private var busy: Set<String> = []
-    private var waiters: [String: [CheckedContinuation<Void, Never>]] = [:]
+    private var opening: [String: Task<Void, any Error>] = [:]
 
-    func run<T: Sendable>(key: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        if opened.contains(key) { return try await body() }
-        if busy.contains(key) {
-            await withCheckedContinuation { waiters[key, default: []].append($0) }
-            return try await run(key: key, body)
+    func ensureOpen(key: String, _ open: @escaping @Sendable () async throws -> Void) async throws {
+        if opened.contains(key) { return }
+        let task: Task<Void, any Error>
+        if let existing = opening[key] {
+            task = existing
+        } else {
+            task = Task { try await open() }
+            opening[key] = task
         }
-        busy.insert(key)
         do {
-            let result = try await body()
+            try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }
             opened.insert(key)
-            release(key)
-            return result
+            opening[key] = nil
         } catch {
-            release(key)
+            opening[key] = nil
             throw error
         }
-    }
-
-    private func release(_ key: String) {
-        busy.remove(key)
-        for waiter in waiters.removeValue(forKey: key) ?? [] { waiter.resume() }
     }
 }
