@@ -75,6 +75,9 @@ let package = Package(
         .testTarget(name: "MoorJournalTests", dependencies: ["MoorJournal", "MoorTestSupport"]),
         .testTarget(name: "MoorEngineTests", dependencies: ["MoorEngine", "MoorTestSupport"]),
         .testTarget(name: "MoorProbeTests", dependencies: ["MoorProbe", "MoorTestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["MoorCore", "MoorTestSupport", "MoorStandIns", "moor", "moor-standin"]),
+        .testTarget(name: "EndToEndTests", dependencies: [
+            "MoorCore", "MoorTestSupport", "MoorStandIns", "moor", "moor-standin",
+            .product(name: "Subprocess", package: "swift-subprocess"),
+        ]),
     ]
 )

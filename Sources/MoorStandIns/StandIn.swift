@@ -21,6 +21,11 @@ public enum StandIn {
     public static func run(tool: String, arguments: [String], stdin: Data, store: WorldStore) -> Outcome {
         store.logCall([tool] + arguments)
         if let home = ProcessInfo.processInfo.environment["MINIKUBE_HOME"] { store.logMinikubeHome(home) }
+        if store.takeFault(tool: tool, arguments: arguments, file: "hangs") {
+            // Stands for a tool that never finishes: says where it is, then waits to be killed.
+            try? "\(getpid())".write(toFile: store.directory + "/hung.pid", atomically: true, encoding: .utf8)
+            while true { sleep(60) }
+        }
         if store.takeFault(tool: tool, arguments: arguments) {
             return Outcome(1, stderr: "\(tool): injected failure (stand-in fault for `\(arguments.joined(separator: " "))`)\n")
         }

@@ -112,15 +112,30 @@ public struct WorldStore: Sendable {
 
     /// Adds a fault: the next `count` invocations of `tool` whose arguments contain `match` fail.
     public func injectFault(tool: String, match: String, count: Int = 1) throws {
+        try addFault(tool: tool, match: match, count: count, file: "faults")
+    }
+
+    /// The next invocation of `tool` whose arguments contain `match` hangs until it is killed,
+    /// after writing its pid to `hung.pid`.
+    public func injectHang(tool: String, match: String) throws {
+        try addFault(tool: tool, match: match, count: 1, file: "hangs")
+    }
+
+    /// The pid of the invocation that hung, if one did.
+    public var hungPID: Int32? {
+        (try? String(contentsOfFile: directory + "/hung.pid", encoding: .utf8)).flatMap { Int32($0) }
+    }
+
+    func addFault(tool: String, match: String, count: Int, file: String) throws {
         let line = "\(tool)\t\(match)\t\(count)\n"
-        let path = directory + "/faults"
+        let path = directory + "/" + file
         let existing = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
         try (existing + line).write(toFile: path, atomically: true, encoding: .utf8)
     }
 
     /// Consumes a matching fault, if there is one.
-    func takeFault(tool: String, arguments: [String]) -> Bool {
-        let path = directory + "/faults"
+    func takeFault(tool: String, arguments: [String], file: String = "faults") -> Bool {
+        let path = directory + "/" + file
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return false }
         var hit = false
         let joined = arguments.joined(separator: " ")

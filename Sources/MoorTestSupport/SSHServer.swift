@@ -1,5 +1,10 @@
 import Foundation
 import MoorSystem
+#if canImport(Darwin)
+import Darwin
+#elseif canImport(Glibc)
+import Glibc
+#endif
 
 /// A real OpenSSH server on 127.0.0.1 with a generated host key and one authorised client
 /// key, logging at VERBOSE so tests can count connections. In CI it must exist (.ci/run
@@ -115,8 +120,17 @@ public final class SSHServer: @unchecked Sendable {
         throw SSHServerFailed(message: "sshd did not start: \(log.suffix(400))")
     }
 
+    /// SOCK_STREAM is an enum on Glibc and an Int32 on Darwin.
+    static var streamSocket: Int32 {
+        #if canImport(Darwin)
+        SOCK_STREAM
+        #else
+        Int32(SOCK_STREAM.rawValue)
+        #endif
+    }
+
     static func canConnect(_ port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = socket(AF_INET, streamSocket, 0)
         defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -128,7 +142,7 @@ public final class SSHServer: @unchecked Sendable {
     }
 
     static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = socket(AF_INET, streamSocket, 0)
         defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)

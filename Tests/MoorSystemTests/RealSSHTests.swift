@@ -59,6 +59,26 @@ import MoorTestSupport
         #expect(try await slow.value.exitCode == 0)
     }
 
+    @Test func cancellingStopsTheRemoteCommand() async throws {
+        let ssh = runner()
+        _ = try await ssh.run(Command("true", []))
+        let marker = "moor-cancel-\(UUID().uuidString.prefix(8))"
+        let task = Task { try await ssh.run(Command("sh", ["-c", "sleep 30; : \(marker)"])) }
+        let start = ContinuousClock.now
+        while try await LocalRunner().run(Command("pgrep", ["-f", marker])).exitCode != 0, ContinuousClock.now - start < .seconds(10) {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        task.cancel()
+        await #expect(throws: SystemError.self) { try await task.value }
+        var gone = false
+        for _ in 0..<40 where !gone {
+            try await Task.sleep(for: .milliseconds(50))
+            gone = try await LocalRunner().run(Command("pgrep", ["-f", marker])).exitCode != 0
+        }
+        let ps = try await LocalRunner().run(Command("sh", ["-c", "ps -eo pid,pgid,sid,args | grep -v grep | grep -e moor-run -e \(marker)"]))
+        #expect(gone, "the remote command still runs after the local side was cancelled: \(ps.stdoutText)")
+    }
+
     @Test func aRefusingHostIsUnreachableAtOnce() async throws {
         let closedPort = try await TestServer.start(.silent)
         let port = closedPort.port

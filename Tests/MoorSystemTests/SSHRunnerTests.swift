@@ -14,6 +14,8 @@ import MoorTestSupport
                                       "-o", "ControlPath=/state/ssh/%C", "-o", "ControlPersist=60",
                                       "-T", "--", "indri", "minikube ssh -p minikube -- 'a b'"])
         #expect(wrapped.stdin == [7])
+        let named = runner.wrap(Command("minikube", ["ssh", "-p", "minikube", "--", "a b"]), token: "moor-run-1f")
+        #expect(named.arguments.last == #"sh -c '"$@"; exit $?' moor-run-1f minikube ssh -p minikube -- 'a b'"#)
     }
 
     @Test func environmentGoesThroughEnv() {

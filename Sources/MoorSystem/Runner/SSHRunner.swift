@@ -23,12 +23,18 @@ public struct SSHRunner: CommandRunner {
     }
 
     /// The local `ssh` command that runs `command` remotely. The remote side joins words
-    /// with spaces and hands them to a shell, so each word is quoted exactly once here.
-    public func wrap(_ command: Command) -> Command {
+    /// with spaces and hands them to a shell, so each word is quoted exactly once here. With
+    /// a `token`, the command runs under a shell named by it, so `stopRemote` can find it.
+    public func wrap(_ command: Command, token: String? = nil) -> Command {
         var words = command.argv
         if !command.environment.isEmpty {
             words = ["env"] + command.environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" } + words
         }
+        if let token { words = ["sh", "-c", #""$@"; exit $?"#, token] + words }
+        return ssh(words, stdin: command.stdin, redact: command.redact, timeout: command.timeout)
+    }
+
+    func ssh(_ words: [String], stdin: [UInt8]?, redact: Bool, timeout: Duration) -> Command {
         let arguments = [
             "-o", "BatchMode=yes",
             "-o", "ConnectTimeout=\(connectTimeoutSeconds)",
@@ -36,8 +42,19 @@ public struct SSHRunner: CommandRunner {
             "-o", "ControlPath=\(controlDirectory)/%C",
             "-o", "ControlPersist=60",
         ] + options + ["-T", "--", destination, ShellQuote.join(words)]
-        return Command("ssh", arguments, stdin: command.stdin, redact: command.redact,
-                       timeout: command.timeout + .seconds(connectTimeoutSeconds))
+        return Command("ssh", arguments, stdin: stdin, redact: redact, timeout: timeout + .seconds(connectTimeoutSeconds))
+    }
+
+    /// Without a terminal, sshd does not signal a session's processes when its channel
+    /// closes, so an interrupted command would run on. This finds the shell named `token` on
+    /// the host (the pattern's brackets keep it from matching itself) and ends its process
+    /// group, over the shared connection, within two seconds.
+    func stopRemote(_ token: String) async {
+        let pattern = "moor-run-[" + token.dropFirst("moor-run-".count).prefix(1) + "]" + token.dropFirst("moor-run-".count + 1)
+        let script = #"for p in $(pgrep -f "$1"); do g=$(ps -o pgid= -p "$p" | tr -d ' '); [ -n "$g" ] && kill -TERM "-$g" 2>/dev/null; kill -TERM "$p" 2>/dev/null; done; exit 0"#
+        let stop = ssh(["sh", "-c", script, "sh", pattern], stdin: nil, redact: false, timeout: .seconds(2))
+        let base = base
+        await Task.detached { _ = try? await base.run(stop) }.value
     }
 
     public func run(_ command: Command) async throws -> CommandResult {
@@ -52,10 +69,14 @@ public struct SSHRunner: CommandRunner {
 
     /// One command through ssh, with ssh's own failures told apart from the command's.
     func exchange(_ command: Command) async throws -> CommandResult {
-        let wrapped = wrap(command)
+        let token = "moor-run-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
+        let wrapped = wrap(command, token: token)
         let result: CommandResult
         do {
             result = try await base.run(wrapped)
+        } catch let error as SystemError where error.code == .interrupted {
+            await stopRemote(token)
+            throw error
         } catch let error as SystemError where error.code == .timeout {
             throw SystemError(code: .timeout, message: "`\(command.description)` on \(host) did not finish within \(wrapped.timeout.seconds)s",
                               argv: command.displayArgv)
