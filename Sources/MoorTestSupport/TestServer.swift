@@ -31,12 +31,14 @@ public final class TestServer: @unchecked Sendable {
         self.channel = channel
     }
 
-    public static func start(_ behavior: Behavior, tls: TestIdentity? = nil, clientCA: TestIdentity? = nil) async throws -> TestServer {
+    /// `alpn`: the protocols the TLS server negotiates (none by default).
+    public static func start(_ behavior: Behavior, tls: TestIdentity? = nil, clientCA: TestIdentity? = nil, alpn: [String] = []) async throws -> TestServer {
         var sslContext: NIOSSLContext?
         if let tls {
             var configuration = TLSConfiguration.makeServerConfiguration(
                 certificateChain: [.certificate(try NIOSSLCertificate(bytes: Array(tls.certificatePEM.utf8), format: .pem))],
                 privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(tls.keyPEM.utf8), format: .pem)))
+            configuration.applicationProtocols = alpn
             if let clientCA {
                 configuration.certificateVerification = .noHostnameVerification
                 configuration.trustRoots = .certificates([try NIOSSLCertificate(bytes: Array(clientCA.certificatePEM.utf8), format: .pem)])

@@ -125,7 +125,22 @@ import MoorTestSupport
             Issue.record("an alias bomb loaded")
             return
         }
-        #expect(!error.diagnostics.isEmpty)
+        // Nothing is expanded: the ten unknown keys, the command's ten items that are lists
+        // rather than strings, and the check left without a target are all there is to say.
+        let unknown = error.diagnostics.filter { $0.message.hasPrefix("unknown key `a") }
+        #expect(unknown.count == 10)
+        #expect(error.diagnostics.count <= 21, "\(error.diagnostics.map(\.message))")
+    }
+
+    @Test func moreValuesThanTheBudgetAreRefusedNotSilentlyDropped() {
+        let tags = Array(repeating: "a", count: 210_000).joined(separator: ",")
+        let text = "version: 1\nchecks:\n  - name: x\n    tcp: h:1\n    tags: [\(tags)]\n"
+        #expect(text.utf8.count < YAMLGuard.maxBytes)
+        guard case .failure(let error) = load(text) else {
+            Issue.record("210,000 values loaded past a budget of 200,000")
+            return
+        }
+        #expect(error.diagnostics.contains { $0.message.contains("too many values") })
     }
 }
 

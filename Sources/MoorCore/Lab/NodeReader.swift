@@ -86,7 +86,10 @@ struct NodeReader {
             return nil
         }
         context.budget -= sequence.count
-        guard context.budget > 0 else { return nil }
+        guard context.budget > 0 else {
+            error("the file describes too many values (aliases expanding?)")
+            return nil
+        }
         return sequence.enumerated().map { NodeReader(node: $1, path: "\(path)[\($0)]", context: context) }
     }
 
