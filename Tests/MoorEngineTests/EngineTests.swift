@@ -82,6 +82,7 @@ import MoorTestSupport
     @Test func recreateIsRefusedWithoutTheFlagAndNothingIsDeleted() async throws {
         scriptInSync()
         runner.on(["minikube", "profile", "list"], stdout: profile(cpus: 4))
+        runner.on(["docker", "info"], stdout: "\(16 << 30)\n")
         do {
             _ = try await up()
             Issue.record("no refusal")

@@ -18,6 +18,8 @@ struct ClusterKind: ResourceKind {
                 observed.dockerMemoryMiB = try await session.dockerMemoryMiB(spec)
             } catch let error as EngineError where error.code == .refused {
                 observed.dockerProblem = error.message
+            } catch let error as SystemError where error.code != .interrupted {
+                observed.dockerProblem = "docker cannot tell its memory: \(error.message)"
             }
         }
         return observed

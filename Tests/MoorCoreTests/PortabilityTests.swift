@@ -1,0 +1,29 @@
+import Foundation
+import Testing
+import MoorTestSupport
+
+/// The server and workstation of this lab are Macs; CI is Linux. Glibc-only spellings in
+/// `Sources/` must sit inside `#if` blocks, so the package compiles for macOS by construction.
+@Suite struct PortabilityTests {
+    static let linuxOnly = ["SOCK_STREAM.rawValue", "SOCK_DGRAM.rawValue", "/proc/self", "import Glibc", "Glibc."]
+
+    @Test func linuxOnlySpellingsAreConditional() throws {
+        let sources = Fixtures.packageRoot + "/Sources"
+        var violations: [String] = []
+        let files = FileManager.default.enumerator(atPath: sources)?.allObjects as? [String] ?? []
+        #expect(files.count > 50)
+        for file in files where file.hasSuffix(".swift") {
+            let text = try String(contentsOfFile: sources + "/" + file, encoding: .utf8)
+            var depth = 0
+            for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                let trimmed = line.trimmingCharacters(in: .whitespaces)
+                if trimmed.hasPrefix("#if") { depth += 1 }
+                if trimmed.hasPrefix("#endif") { depth -= 1 }
+                if depth == 0, !trimmed.hasPrefix("//"), Self.linuxOnly.contains(where: { trimmed.contains($0) }) {
+                    violations.append("\(file):\(number + 1): \(trimmed)")
+                }
+            }
+        }
+        #expect(violations.isEmpty, "\(violations.joined(separator: "\n"))")
+    }
+}
