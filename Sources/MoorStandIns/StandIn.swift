@@ -26,6 +26,9 @@ public enum StandIn {
             try? "\(getpid())".write(toFile: store.directory + "/hung.pid", atomically: true, encoding: .utf8)
             while true { sleep(60) }
         }
+        if store.takeFault(tool: tool, arguments: arguments, file: "slow") {
+            Thread.sleep(forTimeInterval: 1.5)
+        }
         if store.takeFault(tool: tool, arguments: arguments) {
             return Outcome(1, stderr: "\(tool): injected failure (stand-in fault for `\(arguments.joined(separator: " "))`)\n")
         }

@@ -121,6 +121,11 @@ public struct WorldStore: Sendable {
         try addFault(tool: tool, match: match, count: 1, file: "hangs")
     }
 
+    /// The next `count` invocations of `tool` whose arguments contain `match` take 1.5 s.
+    public func injectSlowness(tool: String, match: String, count: Int = 1) throws {
+        try addFault(tool: tool, match: match, count: count, file: "slow")
+    }
+
     /// The pid of the invocation that hung, if one did.
     public var hungPID: Int32? {
         (try? String(contentsOfFile: directory + "/hung.pid", encoding: .utf8)).flatMap { Int32($0) }

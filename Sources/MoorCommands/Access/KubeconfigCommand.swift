@@ -25,10 +25,14 @@ struct KubeconfigCommand: AsyncParsableCommand {
     @Flag(help: "Print only the line that sets KUBECONFIG for your shell on stdout (the report goes to stderr).")
     var printEnv = false
 
+    @OptionGroup var writer: WriterOptions
+
     func run() async throws {
         let path = options.labPath()
         let lab = try LabFileReader.load(path)
         let context = try LiveContext.make(options)
+        let lock = try await ClusterLock.take(lab, command: "kubeconfig", options: writer, context: context)
+        defer { lock.release() }
         let environment = context.environment
         let kubeconfigOptions = KubeconfigOptions(embed: embed, merge: merge, verify: !noVerify,
                                                   kubeconfigVariable: environment["KUBECONFIG"], home: context.home)

@@ -14,6 +14,8 @@ struct Up: AsyncParsableCommand {
     @Flag(help: "Show the plan and change nothing (same as `moor plan`).")
     var dryRun = false
 
+    @OptionGroup var writer: WriterOptions
+
     func run() async throws {
         if dryRun {
             return try await PlanCommand.plan(options)
@@ -21,6 +23,8 @@ struct Up: AsyncParsableCommand {
         let path = options.labPath()
         let lab = try LabFileReader.load(path)
         let context = try LiveContext.make(options)
+        let lock = try await ClusterLock.take(lab, command: "up", options: writer, context: context)
+        defer { lock.release() }
         let report = try await context.journal.withRun(command: "up", labFile: path) { run in
             try await ResourceEngine(lab: lab, labPath: path, context: context).up(UpOptions(allowRecreate: allowRecreate), run: run)
         }

@@ -75,6 +75,8 @@ struct AppsRetarget: AsyncParsableCommand {
     @Option(help: "With --sync: how long to wait.")
     var timeout = "300s"
 
+    @OptionGroup var writer: WriterOptions
+
     func validate() throws {
         if back && (revision != nil || which.apps != nil || which.all) { throw ValidationError("--back takes no revision or app selection") }
         guard Units.milliseconds(timeout) != nil else { throw ValidationError("--timeout takes a duration such as 300s") }
@@ -85,6 +87,8 @@ struct AppsRetarget: AsyncParsableCommand {
         let lab = try LabFileReader.load(path)
         let context = try LiveContext.make(options)
         let engine = try AppsEngine(lab: lab, labPath: path, context: context)
+        let lock = try await ClusterLock.take(lab, command: "apps retarget", options: writer, context: context)
+        defer { lock.release() }
         let (report, synced) = try await context.journal.withRun(command: "apps retarget", labFile: path) { run in
             let report = back ? try await engine.retargetBack(run: run) : try await engine.retarget(to: revision, selection: which.selection, run: run)
             let moved = Array(Set(report.retargeted.map(\.name))).sorted()
@@ -135,6 +139,8 @@ struct AppsSync: AsyncParsableCommand {
     @Flag(help: "Keep waiting for the other apps after one fails.")
     var keepGoing = false
 
+    @OptionGroup var writer: WriterOptions
+
     func validate() throws {
         guard Units.milliseconds(timeout) != nil else { throw ValidationError("--timeout takes a duration such as 300s") }
         guard let poll = Units.milliseconds(interval), poll > 0 else { throw ValidationError("--interval takes a duration such as 2s") }
@@ -143,7 +149,10 @@ struct AppsSync: AsyncParsableCommand {
     func run() async throws {
         let path = options.labPath()
         let lab = try LabFileReader.load(path)
-        var engine = try AppsEngine(lab: lab, labPath: path, context: try LiveContext.make(options))
+        let context = try LiveContext.make(options)
+        var engine = try AppsEngine(lab: lab, labPath: path, context: context)
+        let lock = try await ClusterLock.take(lab, command: "apps sync", options: writer, context: context)
+        defer { lock.release() }
         engine.pollInterval = .milliseconds(Units.milliseconds(interval) ?? 2000)
         let report = try await engine.sync(which.selection, timeout: .milliseconds(Units.milliseconds(timeout) ?? 300_000), keepGoing: keepGoing)
         switch options.output {

@@ -43,10 +43,14 @@ struct SecretsApply: AsyncParsableCommand {
     @Option(help: "Only this template (repeatable).")
     var only: [String] = []
 
+    @OptionGroup var writer: WriterOptions
+
     func run() async throws {
         let path = options.labPath()
         let lab = try LabFileReader.load(path)
         let context = try LiveContext.make(options)
+        let lock = try await ClusterLock.take(lab, command: "secrets apply", options: writer, context: context)
+        defer { lock.release() }
         let applied = try await context.journal.withRun(command: "secrets apply", labFile: path) { run in
             try await SecretsEngine(lab: lab, labPath: path, context: context).apply(only: only, run: run)
         }
