@@ -4,7 +4,7 @@ TLS peer that never answers (2 s timeout), against a serial baseline measured in
 
   python3 benchmarks/check_parallel.py [--runs 3]
 
-Bar: moor check finishes within 1.3x the slowest single check (the 2 s timeout, so ~2.6 s);
+Bar: moor check finishes within 1.1x the slowest single check (the 2 s timeout, so ~2.2 s);
 the serial baseline (the seed's bash loop, one check after another) takes over 10 s.
 """
 import argparse, http.server, json, os, shutil, socket, ssl, statistics, subprocess, sys, tempfile, threading, time
@@ -34,10 +34,14 @@ def certificates(work):
     return key, cert
 
 
+class Server(http.server.ThreadingHTTPServer):
+    # A class attribute: listen() runs in the constructor, so setting it afterwards is too late.
+    request_queue_size = 1024
+    daemon_threads = True
+
+
 def serve_https(key, cert):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Slow)
-    server.daemon_threads = True
-    server.request_queue_size = 128
+    server = Server(("127.0.0.1", 0), Slow)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
     server.socket = context.wrap_socket(server.socket, server_side=True)
@@ -112,10 +116,10 @@ def main():
         print(f"{CHECKS} HTTPS checks (~{int(DELAY * 1000)} ms each) + 1 TLS peer that never answers ({HANG_TIMEOUT:.0f} s timeout)")
         print(f"  summary: {report['summary']}; hang: {[c['detail'] for c in report['checks'] if c['name'] == 'hangs'][0][:60]}...")
         print(f"  moor check (median of {args.runs})  {moor:6.2f} s")
-        print(f"  slowest single check          {slowest:6.2f} s   ratio moor / slowest: {moor / slowest:.2f} (bar: <= 1.3)")
+        print(f"  slowest single check          {slowest:6.2f} s   ratio moor / slowest: {moor / slowest:.2f} (bar: <= 1.1)")
         print(f"  web checks, median / max      {statistics.median(web) / 1000:6.2f} s / {max(web) / 1000:.2f} s")
         print(f"  serial baseline               {serial:6.2f} s   ratio serial / moor: {serial / moor:.1f}x")
-        return 0 if moor <= 1.3 * slowest and report["summary"]["fail"] == 1 else 1
+        return 0 if moor <= 1.1 * slowest and report["summary"]["fail"] == 1 else 1
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

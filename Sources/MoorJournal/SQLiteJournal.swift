@@ -12,8 +12,10 @@ public final class SQLiteJournal: Journal {
     public init(path: String) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
+        // One connection (a pool's readers are not needed by a short command), in WAL mode.
+        if path != ":memory:" { configuration.journalMode = .wal }
         queue = path == ":memory:" ? try DatabaseQueue(configuration: configuration)
-                                   : try DatabasePool(path: path, configuration: configuration)
+                                   : try DatabaseQueue(path: path, configuration: configuration)
         try Self.migrator.migrate(queue)
     }
 

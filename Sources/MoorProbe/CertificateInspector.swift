@@ -12,14 +12,14 @@ enum CertificateInspector {
         var problem: String?
     }
 
-    static func inspect(_ chain: [NIOSSLCertificate], serverName: String, caPEM: [UInt8]?,
+    static func inspect(_ chain: [NIOSSLCertificate], serverName: String, caPEM: [UInt8]?, trust: ProbeCaches.Trust,
                         now: Date = Date()) async throws -> Inspection {
         let certificates = try chain.map { try Certificate(derEncoded: try $0.toDERBytes()) }
         guard let leaf = certificates.first else { throw InspectionFailed(message: "the peer sent no certificate") }
         let sans = subjectAlternativeNames(leaf)
         let matches = nameMatches(serverName, sans: sans)
-        let roots = try caPEM.map(parsePEMCertificates) ?? SystemRoots.certificates
-        var verifier = Verifier(rootCertificates: CertificateStore(roots)) { RFC5280Policy(validationTime: now) }
+        let roots = trust.roots
+        var verifier = Verifier(rootCertificates: trust.store) { RFC5280Policy(validationTime: now) }
         let verification = await verifier.validate(leaf: leaf, intermediates: CertificateStore(Array(certificates.dropFirst())))
         var verifyError: String?
         // A leaf that is itself one of the trusted certificates (a pinned self-signed one) is trusted.

@@ -11,15 +11,17 @@ public protocol Prober: Sendable {
 }
 
 /// DNS, TCP, TLS, then HTTP or PostgreSQL, each phase timed and bounded by one deadline.
+/// One prober serves a whole run: its TLS contexts and parsed roots are shared by every probe.
 public struct LiveProber: Prober {
     let group: any EventLoopGroup
+    let caches = ProbeCaches()
 
     public init(group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) { self.group = group }
 
     public func probe(_ request: ProbeRequest) async -> ProbeResult {
         let deadline = Deadline(request.timeout)
         var result = ProbeResult(target: request.target.description)
-        var session = ProbeSession(request: request, deadline: deadline, group: group)
+        var session = ProbeSession(request: request, deadline: deadline, group: group, caches: caches)
         await session.run(&result)
         result.durationMs = (ContinuousClock.now - deadline.start).inMilliseconds
         return result
@@ -31,12 +33,14 @@ struct ProbeSession {
     let request: ProbeRequest
     let deadline: Deadline
     let group: any EventLoopGroup
+    let caches: ProbeCaches
     var channel: (any Channel)?
 
-    init(request: ProbeRequest, deadline: Deadline, group: any EventLoopGroup) {
+    init(request: ProbeRequest, deadline: Deadline, group: any EventLoopGroup, caches: ProbeCaches) {
         self.request = request
         self.deadline = deadline
         self.group = group
+        self.caches = caches
     }
 
     var target: ProbeTarget { request.target }
@@ -73,7 +77,7 @@ struct ProbeSession {
         let chain = ChainCapture()
         let sslContext: NIOSSLContext?
         do {
-            sslContext = target.speaksTLS ? try TLSSetup.context(request.tls, http: target.kind == .https) : nil
+            sslContext = target.speaksTLS ? try caches.context(request.tls, http: target.kind == .https) : nil
         } catch {
             return result.fail(.tls, "cannot use the client certificate or CA: \(error)")
         }
@@ -123,7 +127,8 @@ struct ProbeSession {
             do {
                 let alpn = try await Race.first(deadline, onTimeout: { channel.close(promise: nil) }) { try await tlsDone.futureResult.get() }
                 result.phases.tls = since(&clock)
-                let inspection = try await CertificateInspector.inspect(chain.certificates, serverName: serverName, caPEM: request.tls.caPEM)
+                let inspection = try await CertificateInspector.inspect(chain.certificates, serverName: serverName, caPEM: request.tls.caPEM,
+                                                                        trust: try caches.trust(caPEM: request.tls.caPEM))
                 result.certificate = inspection.report
                 result.certificate?.alpn = alpn
                 result.certificate?.tlsVersion = try? await channel.nioSSL_tlsVersion().get().map(Diagnosis.tlsVersion)

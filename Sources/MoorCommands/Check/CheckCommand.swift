@@ -27,11 +27,11 @@ struct CheckCommand: AsyncParsableCommand {
     @Option(name: .customLong("tag"), help: "Run only checks with this tag (repeatable).")
     var tags: [String] = []
 
-    @Option(help: "How many checks run at once.")
-    var concurrency = 32
+    @Option(help: "How many checks run at once (default 64, at most a quarter of the open-file limit).")
+    var concurrency: Int?
 
     func validate() throws {
-        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
+        if let concurrency, concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
     }
 
     func run() async throws {
@@ -48,12 +48,12 @@ struct CheckCommand: AsyncParsableCommand {
         if !tags.isEmpty { checks = checks.filter { !Set($0.tags).isDisjoint(with: tags) } }
         let context = try LiveContext.make(debug: debug, quiet: true)
         let report = try await context.journal.withRun(command: "check", labFile: path) { run in
-            let report = await CheckRunner(lab: lab, context: context, labPath: path).run(checks, concurrency: concurrency)
+            let report = await CheckRunner(lab: lab, context: context, labPath: path).run(checks, concurrency: concurrency ?? CheckRunner.defaultConcurrency)
             run.conclude(report.failed ? .failed : .ok, detail: "\(report.checks.count) check(s), \(report.checks.filter { $0.state == .fail }.count) failing")
             return report
         }
         switch output {
-        case .json: try Console.json(report)
+        case .json: try CheckRender.json(report)
         case .junit: Console.out(CheckRender.junit(report))
         case .text: Console.out(CheckRender.table(report, color: Console.stdoutIsTerminal))
         }

@@ -4,6 +4,20 @@ import MoorProbe
 
 /// Text, table and JUnit renderings of checks and probes.
 enum CheckRender {
+    /// `{"checks":[…],"summary":{…}}`, one check a line, written as it is encoded so a
+    /// thousand checks never sit in memory as one document.
+    static func json(_ report: CheckReport) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        let out = FileHandle.standardOutput
+        out.write(Data(#"{"checks":["#.utf8))
+        for (index, check) in report.checks.enumerated() {
+            out.write(Data((index == 0 ? "\n" : ",\n").utf8) + (try encoder.encode(check)))
+        }
+        out.write(Data("\n],\"summary\":".utf8) + (try encoder.encode(report.summary)) + Data("}\n".utf8))
+    }
+
     static func table(_ report: CheckReport, color: Bool) -> String {
         let rows = report.checks.map { check in
             [check.name, paint(check.state.rawValue, check.state, color), milliseconds(check.durationMs), check.detail]

@@ -10,6 +10,8 @@ struct CheckRequests: Sendable {
     let environment: [String: String]
     let home: String
     let files: any FileAccess
+    /// A fleet names the same CA file in every check: read each file once a run.
+    let cache = FileCache()
     /// Relative `ca`, `cert` and `key` paths are relative to the lab file's directory.
     let baseDirectory: String
 
@@ -43,7 +45,7 @@ struct CheckRequests: Sendable {
         var full = Files.expandTilde(path, home: home)
         if let base, !full.hasPrefix("/") { full = base + "/" + full }
         do {
-            return try files.read(full, limit: 1 << 20)
+            return try cache.bytes(full) { try files.read(full, limit: 1 << 20) }
         } catch let error as SystemError {
             throw Problem(description: "cannot read the \(what) file \(full): \(error.message)")
         }
@@ -84,5 +86,18 @@ struct CheckRequests: Sendable {
             return
         }
         throw Problem(description: "no kubeconfig defines the context `\(context)` (looked in \(kubeconfigPaths(for: context).joined(separator: ", ")))")
+    }
+}
+
+/// File contents by path, read once.
+final class FileCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var contents: [String: [UInt8]] = [:]
+
+    func bytes(_ path: String, read: () throws -> [UInt8]) throws -> [UInt8] {
+        if let cached = lock.withLock({ contents[path] }) { return cached }
+        let bytes = try read()
+        lock.withLock { contents[path] = bytes }
+        return bytes
     }
 }

@@ -18,7 +18,11 @@ public struct CheckRunner: Sendable {
                                       baseDirectory: (labPath as NSString).deletingLastPathComponent)
     }
 
-    public func run(_ checks: [CheckSpec], concurrency: Int = 32) async -> CheckReport {
+    /// 64 checks at once: a homelab's fleet (the seed's 41) runs in one wave, so the slowest
+    /// check sets the wall time; a quarter of the open-file limit bounds it (macOS: 256).
+    public static var defaultConcurrency: Int { min(64, max(8, ProcessLimits.openFiles / 4)) }
+
+    public func run(_ checks: [CheckSpec], concurrency: Int = CheckRunner.defaultConcurrency) async -> CheckReport {
         var results = [CheckResult?](repeating: nil, count: checks.count)
         await withTaskGroup(of: (Int, CheckResult).self) { group in
             var next = 0
