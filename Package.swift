@@ -49,6 +49,9 @@ let package = Package(
         .target(name: "MoorStandIns", dependencies: [
             "MoorCore",
             .product(name: "Yams", package: "Yams"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "SwiftASN1", package: "swift-asn1"),
@@ -61,7 +64,7 @@ let package = Package(
         .executableTarget(name: "moor", dependencies: ["MoorCommands"]),
         .executableTarget(name: "moor-standin", dependencies: ["MoorStandIns"]),
         .target(name: "MoorTestSupport", dependencies: [
-            "MoorCore", "MoorSystem", "MoorJournal", "MoorEngine",
+            "MoorCore", "MoorSystem", "MoorJournal", "MoorEngine", "MoorStandIns",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -73,7 +76,7 @@ let package = Package(
         .testTarget(name: "MoorCoreTests", dependencies: ["MoorCore", "MoorSystem", "MoorTestSupport"]),
         .testTarget(name: "MoorSystemTests", dependencies: ["MoorSystem", "MoorTestSupport", "MoorStandIns"]),
         .testTarget(name: "MoorJournalTests", dependencies: ["MoorJournal", "MoorTestSupport"]),
-        .testTarget(name: "MoorEngineTests", dependencies: ["MoorEngine", "MoorTestSupport"]),
+        .testTarget(name: "MoorEngineTests", dependencies: ["MoorEngine", "MoorTestSupport", "MoorStandIns"]),
         .testTarget(name: "MoorProbeTests", dependencies: ["MoorProbe", "MoorTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: [
             "MoorCore", "MoorTestSupport", "MoorStandIns", "moor", "moor-standin",

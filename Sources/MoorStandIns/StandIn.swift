@@ -95,6 +95,8 @@ extension StandIn {
             case "install" where arguments.count == 2:
                 let me = Bundle.main.executableURL?.resolvingSymlinksInPath().path ?? CommandLine.arguments[0]
                 print(try install(executable: me, into: arguments[1]))
+            case "kube-api" where arguments.count == 2:
+                KubeAPIServer.serveForever(stateFile: arguments[1])
             case "docker-restart":
                 guard let directory = ProcessInfo.processInfo.environment["MOOR_STANDIN_DIR"] else {
                     FileHandle.standardError.write(Data("moor-standin: MOOR_STANDIN_DIR is not set\n".utf8))
@@ -102,7 +104,7 @@ extension StandIn {
                 }
                 try simulateDockerRestart(store: WorldStore(directory: directory))
             default:
-                FileHandle.standardError.write(Data("usage: moor-standin install BIN | moor-standin docker-restart\n".utf8))
+                FileHandle.standardError.write(Data("usage: moor-standin install BIN | moor-standin docker-restart | moor-standin kube-api STATE.json\n".utf8))
                 exit(64)
             }
         } catch {

@@ -4,6 +4,7 @@ import MoorCore
 import MoorEngine
 import MoorSystem
 import MoorTestSupport
+import MoorStandIns
 
 /// `apps sync` waits on a test clock: the real kubectl against the API emulator, no real
 /// seconds spent between polls.

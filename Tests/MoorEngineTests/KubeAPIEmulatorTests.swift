@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import MoorSystem
 import MoorTestSupport
+import MoorStandIns
 
 /// The real kubectl against the API emulator: the requests kubectl 1.32 makes for the
 /// commands moor runs are answered the way an API server answers them.

@@ -14,7 +14,14 @@ struct Up: AsyncParsableCommand {
     @Flag(help: "Show the plan and change nothing (same as `moor plan`).")
     var dryRun = false
 
+    @Option(help: "How long to wait for ArgoCD and the apps to settle, e.g. 15m.")
+    var timeout = "15m"
+
     @OptionGroup var writer: WriterOptions
+
+    func validate() throws {
+        guard Units.milliseconds(timeout) != nil else { throw ValidationError("--timeout takes a duration such as 15m") }
+    }
 
     func run() async throws {
         if dryRun {
@@ -26,11 +33,28 @@ struct Up: AsyncParsableCommand {
         let lock = try await ClusterLock.take(lab, command: "up", options: writer, context: context)
         defer { lock.release() }
         let report = try await context.journal.withRun(command: "up", labFile: path) { run in
-            try await ResourceEngine(lab: lab, labPath: path, context: context).up(UpOptions(allowRecreate: allowRecreate), run: run)
+            let wait: Duration = .milliseconds(Units.milliseconds(timeout) ?? 900_000)
+            return try await ResourceEngine(lab: lab, labPath: path, context: context).up(UpOptions(allowRecreate: allowRecreate, waitTimeout: wait), run: run)
         }
+        let apps = (report.observed["app"] as? [Application]).flatMap { list in (try? AppsEngine(lab: lab, labPath: path, context: context))?.rows(list) }
         switch options.output {
-        case .json: try Console.json(report)
-        case .text: Console.out(PlanText.render(report))
+        case .json:
+            struct Document: Encodable {
+                var report: UpReport
+                var apps: [AppsEngine.Row]?
+                func encode(to encoder: any Encoder) throws {
+                    try report.encode(to: encoder)
+                    var container = encoder.container(keyedBy: CodingKeys.self)
+                    try container.encodeIfPresent(apps, forKey: .apps)
+                }
+                enum CodingKeys: String, CodingKey { case apps }
+            }
+            try Console.json(Document(report: report, apps: apps))
+        case .text:
+            Console.out(PlanText.render(report))
+            if let apps, !apps.isEmpty {
+                Console.out(Table.render(header: ["APP", "SYNC", "HEALTH", "REVISION"], rows: apps.map { [$0.name, $0.sync, $0.health, $0.syncedRevision ?? "-"] }))
+            }
         }
     }
 }

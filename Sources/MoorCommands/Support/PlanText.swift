@@ -44,6 +44,10 @@ enum PlanText {
         for mirror in status.mirrors {
             rows.append(["mirror", mirror.registry, mirror.inSync ? "in sync" : "out of sync"])
         }
+        if let argo = status.argocd {
+            let state = argo.installed ? "\(argo.version ?? "?"), \(argo.available ? "available" : "not available")" : "not installed"
+            rows.append(["argocd", "argocd", "\(state); apps \(argo.apps.total), synced \(argo.apps.synced), healthy \(argo.apps.healthy)"])
+        }
         return Table.render(header: ["RESOURCE", "NAME", "STATE"], rows: rows)
     }
 }

@@ -13,7 +13,7 @@ extension LabDecoder {
 
     static func gitops(_ node: NodeReader) -> GitOpsSpec? {
         guard let map = node.mapping(keys: ["argocd"]), let argocd = map["argocd"],
-              let apps = argocd.mapping(keys: ["namespace", "revision", "parent", "apps"]) else { return nil }
+              let apps = argocd.mapping(keys: ["namespace", "revision", "parent", "apps", "install", "root"]) else { return nil }
         var spec = GitOpsSpec()
         spec.namespace = apps["namespace"]?.string() ?? spec.namespace
         spec.revision = apps["revision"]?.string() ?? spec.revision
@@ -21,6 +21,28 @@ extension LabDecoder {
         spec.apps = apps["apps"]?.strings() ?? []
         if let parent = spec.parent, !spec.apps.isEmpty, !spec.apps.contains(parent) {
             apps["parent"]?.error("`gitops.argocd.parent` is `\(parent)`, which is not in `gitops.argocd.apps`")
+        }
+        if let node = apps["install"], let install = node.mapping(keys: ["version", "manifest"]) {
+            spec.install = ArgoInstall(version: install["version"]?.string(), manifest: install["manifest"]?.string())
+            switch (spec.install?.version, spec.install?.manifest) {
+            case (nil, nil), (_?, _?):
+                node.error("`gitops.argocd.install` takes one of `version` (an ArgoCD release tag such as v3.1.9) or `manifest` (a path or https URL)")
+            case (let version?, nil):
+                if !version.hasPrefix("v") || version.dropFirst().split(separator: ".").count != 3
+                    || !version.dropFirst().allSatisfy({ $0.isNumber || $0 == "." || $0 == "-" || $0.isLetter }) {
+                    install["version"]?.error("`gitops.argocd.install.version` must be a release tag such as v3.1.9, found `\(version)`")
+                }
+            case (nil, let manifest?):
+                if manifest.hasPrefix("http://") {
+                    install["manifest"]?.error("`gitops.argocd.install.manifest` must be a path or an https:// URL, found `\(manifest)`")
+                }
+            }
+        }
+        if let node = apps["root"], let root = node.mapping(keys: ["name", "repoURL", "path"]),
+           let nameNode = root.required("name"), let name = nameNode.string(),
+           let repoURL = root.required("repoURL")?.string(), let path = root.required("path")?.string() {
+            if !Validate.isDNSLabel(name) { nameNode.error("`gitops.argocd.root.name` must be a DNS label (an Application name), found `\(name)`") }
+            spec.root = RootApp(name: name, repoURL: repoURL, path: path)
         }
         return spec
     }

@@ -128,6 +128,43 @@ public struct GitOpsSpec: Sendable, Equatable {
     public var revision = "main"
     public var parent: String?
     public var apps: [String] = []
+    /// ArgoCD itself, installed when the cluster has none.
+    public var install: ArgoInstall?
+    /// The app of apps, created when missing.
+    public var root: RootApp?
+
+    public init() {}
+}
+
+/// Which ArgoCD to install: an upstream tag's install.yaml, or a given manifest.
+public struct ArgoInstall: Sendable, Equatable {
+    /// `v3.1.9`.
+    public var version: String?
+    /// A local path (relative to the lab file) or an https URL.
+    public var manifest: String?
+
+    public init(version: String? = nil, manifest: String? = nil) {
+        self.version = version
+        self.manifest = manifest
+    }
+
+    /// Where the manifest comes from: the path or URL given, else the upstream install.yaml of the tag.
+    public var source: String {
+        manifest ?? "https://raw.githubusercontent.com/argoproj/argo-cd/\(version ?? "stable")/manifests/install.yaml"
+    }
+}
+
+/// The app of apps: an Application whose path holds the other Applications.
+public struct RootApp: Sendable, Equatable {
+    public var name: String
+    public var repoURL: String
+    public var path: String
+
+    public init(name: String, repoURL: String, path: String) {
+        self.name = name
+        self.repoURL = repoURL
+        self.path = path
+    }
 }
 
 public struct SecretTemplateSpec: Sendable, Equatable {

@@ -17,19 +17,38 @@ public struct SecretObjectState: Sendable, Equatable {
 /// retarget and sync) and `secret:<namespace>/<name>` (a Secret a template makes is missing:
 /// apply the template).
 public enum GitOpsDiff {
+    /// Each wanted app (`gitops.argocd.apps`, else every app there is, plus the root) must
+    /// exist, track `revision` and be Synced and Healthy. A missing root is created; an app
+    /// missing while a root exists (or is about to) is waited for, since the root creates it.
     public static func apps(_ spec: GitOpsSpec, _ apps: [Application]) -> KindPlan {
         var plan = KindPlan()
-        let wanted = spec.apps.isEmpty ? apps.map(\.name) : spec.apps
+        var wanted = spec.apps.isEmpty ? apps.map(\.name) : spec.apps
+        if let root = spec.root, !wanted.contains(root.name) { wanted.insert(root.name, at: 0) }
         for name in wanted {
+            let id = ResourceID.app(name: name)
             guard let app = apps.first(where: { $0.name == name }) else {
-                plan.warnings.append("gitops.argocd.apps lists `\(name)`, which is not an Application in \(spec.namespace)")
+                if let root = spec.root, root.name == name {
+                    plan.changes.append(Change(id, action: .create,
+                                               summary: "create the root Application \(name) (\(root.repoURL) \(root.path) at \(spec.revision)), sync it and wait for its apps",
+                                               fields: ["targetRevision": FieldChange(from: nil, to: spec.revision)]))
+                } else if let root = spec.root {
+                    plan.changes.append(Change(id, action: .create, summary: "wait for \(name) to appear (\(root.name) creates it) and be Synced and Healthy",
+                                               fields: ["health": FieldChange(from: nil, to: "Healthy")]))
+                } else {
+                    plan.warnings.append("gitops.argocd.apps lists `\(name)`, which is not an Application in \(spec.namespace)")
+                }
                 continue
             }
-            let change = app.isOnTarget(spec.revision) ? nil
-                : Change(.app(name: name), action: .update,
-                         summary: "retarget \(name) from \(app.targetRevision) to \(spec.revision) and sync it",
-                         fields: ["targetRevision": FieldChange(from: app.targetRevision, to: spec.revision)])
-            plan.add(change, or: .app(name: name))
+            if !app.isOnTarget(spec.revision) {
+                plan.changes.append(Change(id, action: .update,
+                                           summary: "retarget \(name) from \(app.targetRevision) to \(spec.revision) and sync it",
+                                           fields: ["targetRevision": FieldChange(from: app.targetRevision, to: spec.revision)]))
+            } else if app.syncStatus != "Synced" || app.health != "Healthy" {
+                plan.changes.append(Change(id, action: .update, summary: "sync \(name) (\(app.syncStatus), \(app.health)) and wait until Synced and Healthy",
+                                           fields: ["state": FieldChange(from: "\(app.syncStatus)/\(app.health)", to: "Synced/Healthy")]))
+            } else {
+                plan.unchanged.append(id)
+            }
         }
         return plan
     }

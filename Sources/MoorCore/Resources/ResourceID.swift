@@ -6,6 +6,8 @@ public enum ResourceID: Sendable, Hashable, Codable, CustomStringConvertible {
     case mirror(registry: String)
     /// A tailnet exposure: `service` nil is the node itself (`expose:node:443`).
     case expose(service: String?, port: Int)
+    /// ArgoCD itself.
+    case argocd
     case app(name: String)
     case secret(namespace: String, name: String)
     /// A kind this enum does not name (a kind added in one file, say): `KIND:NAME`.
@@ -17,6 +19,7 @@ public enum ResourceID: Sendable, Hashable, Codable, CustomStringConvertible {
         case .cluster: "cluster"
         case .mirror: "mirror"
         case .expose: "expose"
+        case .argocd: "argocd"
         case .app: "app"
         case .secret: "secret"
         case .other(let kind, _): kind
@@ -28,6 +31,7 @@ public enum ResourceID: Sendable, Hashable, Codable, CustomStringConvertible {
         case .cluster: "cluster"
         case .mirror(let registry): "mirror:\(registry)"
         case .expose(let service, let port): "expose:\(service ?? "node"):\(port)"
+        case .argocd: "argocd"
         case .app(let name): "app:\(name)"
         case .secret(let namespace, let name): "secret:\(namespace)/\(name)"
         case .other(let kind, let name): "\(kind):\(name)"
@@ -37,6 +41,7 @@ public enum ResourceID: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The inverse of `description`.
     public init?(parsing text: String) {
         if text == "cluster" { self = .cluster; return }
+        if text == "argocd" { self = .argocd; return }
         guard let colon = text.firstIndex(of: ":") else { return nil }
         let kind = String(text[..<colon])
         let rest = String(text[text.index(after: colon)...])

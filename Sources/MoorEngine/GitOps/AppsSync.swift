@@ -45,10 +45,9 @@ extension AppsEngine {
             expected[app.name] = sha
             if let warning { warnings.append(warning) }
         }
-        let operation = #"{"operation":{"info":[{"name":"Reason","value":"moor apps sync"}],"initiatedBy":{"username":"moor"},"sync":{"prune":false}}}"#
         for app in apps {
             _ = try await context.runner.output(KubectlGitOps.patchApplication(context: kubeContext, namespace: spec.namespace, name: app.name,
-                                                                               type: "merge", patch: operation))
+                                                                               type: "merge", patch: Self.syncOperation))
             context.progress.note("sync requested: \(app.name)")
         }
         var items: [String: SyncReport.Item] = [:]

@@ -91,7 +91,15 @@ public struct SecretsEngine: Sendable {
         }
         let redactor = Redactor(secrets: Array(values.values))
         let rendered = parsed.render { values[$0.expanded(environment)] ?? "" }
-        let command = KubectlGitOps.apply(context: kubeContext, manifest: Array(rendered.utf8))
+        // A fresh cluster has no app namespaces yet (ArgoCD makes them when it syncs), and
+        // the API server refuses a Secret in a missing namespace: apply them first, in the
+        // same command.
+        let namespaces = Set(SecretManifests.secrets(in: text).map(\.namespace)).subtracting(["default"]).sorted()
+        if let bad = namespaces.first(where: { !Validate.isDNSLabel($0) }) {
+            throw EngineError(.invalidInput, "\(template) puts a Secret in the namespace `\(bad)`, which is not a valid namespace name")
+        }
+        let prefix = namespaces.map { "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: \($0)\n---\n" }.joined()
+        let command = KubectlGitOps.apply(context: kubeContext, manifest: Array((prefix + rendered).utf8))
         let result = try await context.runner.run(command)
         guard result.exitCode == 0 else {
             let line = redactor.redact(result.firstStderrLine ?? "no error message")

@@ -1,11 +1,15 @@
 import MoorCore
 import MoorJournal
 
-/// The JSON of `moor up`.
-public struct UpReport: Sendable, Equatable, Encodable {
+/// The JSON of `moor up` (with `apps` added by the command when the lab has gitops).
+public struct UpReport: Sendable, Encodable {
     public var applied: [Change]
     public var unchanged: [ResourceID]
     public var warnings: [String]
+    /// What each kind looked like at the end (after verification), by kind name.
+    public var observed: [String: any Sendable] = [:]
+
+    enum CodingKeys: String, CodingKey { case applied, unchanged, warnings }
 }
 
 extension ResourceEngine {
@@ -52,7 +56,9 @@ extension ResourceEngine {
         let appliedIDs = Set(applied.map(\.id))
         let unchanged = kinds.flatMap { plans[$0.kind]?.unchanged ?? [] }.filter { !appliedIDs.contains($0) }
         run.conclude(applied.isEmpty ? .inSync : .ok, detail: "\(applied.count) change(s) applied")
-        return UpReport(applied: applied, unchanged: unchanged, warnings: warnings)
+        var final: [String: any Sendable] = [:]
+        for (name, result) in observed { if case .value(let value) = result { final[name] = value } }
+        return UpReport(applied: applied, unchanged: unchanged, warnings: warnings, observed: final)
     }
 
     /// Follow-ups this kind owns that are still pending, from this run or an interrupted one.

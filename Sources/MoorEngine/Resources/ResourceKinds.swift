@@ -13,8 +13,10 @@ public enum ResourceKinds {
                 kinds.append(ExposeKind(spec: expose, cluster: cluster, hostLabel: lab.host(named: host).ssh != nil ? host : nil))
             }
         }
+        let apps = try? AppsEngine(lab: lab, labPath: labPath, context: context)
+        if let gitops = lab.gitops, let apps { kinds.append(ArgoKind(spec: gitops, engine: apps, labPath: labPath)) }
         if !lab.secrets.isEmpty { kinds.append(SecretKind(engine: SecretsEngine(lab: lab, labPath: labPath, context: context))) }
-        if lab.gitops != nil, let apps = try? AppsEngine(lab: lab, labPath: labPath, context: context) { kinds.append(AppKind(engine: apps)) }
+        if let apps { kinds.append(AppKind(engine: apps)) }
         return kinds
     }
 }

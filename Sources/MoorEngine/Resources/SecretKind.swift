@@ -5,7 +5,9 @@ import MoorCore
 struct SecretKind: ResourceKind {
     let engine: SecretsEngine
     var kind: String { "secret" }
-    var needs: [String] { ["cluster"] }
+    /// After ArgoCD: a repository credential must exist before the root app is fetched, and
+    /// ArgoCD's namespace is the install's.
+    var needs: [String] { ["cluster", "argocd"] }
 
     func observe(_ session: ObservationSession) async throws -> [SecretObjectState] {
         try await engine.status().map {

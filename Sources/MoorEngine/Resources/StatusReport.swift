@@ -38,9 +38,33 @@ public struct StatusReport: Sendable, Equatable, Encodable {
         public var inSync: Bool
     }
 
+    /// ArgoCD and its apps, when the lab file has `gitops`.
+    public struct Argo: Sendable, Equatable, Encodable {
+        public struct Apps: Sendable, Equatable, Encodable {
+            public var total: Int
+            public var synced: Int
+            public var healthy: Int
+        }
+
+        public var installed: Bool
+        public var version: String?
+        public var available: Bool
+        public var apps: Apps
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(installed, forKey: .installed)
+            try container.encode(version, forKey: .version)
+            try container.encode(available, forKey: .available)
+            try container.encode(apps, forKey: .apps)
+        }
+        enum CodingKeys: String, CodingKey { case installed, version, available, apps }
+    }
+
     public var cluster: Cluster
     public var expose: Expose?
     public var mirrors: [Mirror]
+    public var argocd: Argo?
 
     public init(lab: LabFile, _ result: PlanResult) throws {
         guard let spec = lab.cluster else {
@@ -57,6 +81,13 @@ public struct StatusReport: Sendable, Equatable, Encodable {
         mirrors = spec.registryMirrors.map {
             Mirror(registry: $0.registry, inSync: result.plan.change(for: .mirror(registry: $0.registry)) == nil)
         }
+        if lab.gitops != nil {
+            let argo = result.observed("argocd", as: ObservedArgo.self)
+            let apps = result.observed("app", as: [Application].self) ?? []
+            argocd = Argo(installed: argo?.installed ?? false, version: argo?.version, available: argo?.available ?? false,
+                          apps: .init(total: apps.count, synced: apps.filter { $0.syncStatus == "Synced" }.count,
+                                      healthy: apps.filter { $0.health == "Healthy" }.count))
+        }
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -64,6 +95,7 @@ public struct StatusReport: Sendable, Equatable, Encodable {
         try container.encode(cluster, forKey: .cluster)
         try container.encode(expose, forKey: .expose)
         try container.encode(mirrors, forKey: .mirrors)
+        try container.encode(argocd, forKey: .argocd)
     }
-    enum CodingKeys: String, CodingKey { case cluster, expose, mirrors }
+    enum CodingKeys: String, CodingKey { case cluster, expose, mirrors, argocd }
 }

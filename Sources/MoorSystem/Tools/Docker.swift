@@ -62,6 +62,24 @@ public enum KubectlGitOps {
     public static func apply(context: String?, manifest: [UInt8]) -> Command {
         Command("kubectl", base(context) + ["apply", "-f", "-"], stdin: manifest, redact: false, timeout: .seconds(120))
     }
+
+    /// Server-side apply of a file: ArgoCD's CRDs exceed client-side apply's annotation limit.
+    public static func applyServerSide(context: String?, namespace: String, file: String) -> Command {
+        Command("kubectl", base(context) + ["apply", "--server-side", "--force-conflicts", "-n", namespace, "-f", file], timeout: .seconds(300))
+    }
+
+    /// ArgoCD's Deployments and StatefulSets, with their images and ready replicas.
+    public static func listWorkloads(context: String?, namespace: String) -> Command {
+        Command("kubectl", base(context) + ["-n", namespace, "get", "deployments.apps,statefulsets.apps", "-o", "json"], timeout: .seconds(60))
+    }
+}
+
+/// curl, to fetch a manifest once into the state directory.
+public enum Curl {
+    public static func download(_ url: String, to path: String) -> Command {
+        Command("curl", ["--fail", "--silent", "--show-error", "--location", "--max-time", "120", "--output", path, "--", url],
+                timeout: .seconds(130))
+    }
 }
 
 /// The 1Password CLI. Its output is a secret: callers keep it in memory only.

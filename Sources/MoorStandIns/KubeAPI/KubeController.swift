@@ -10,12 +10,47 @@ extension KubeStore {
             let metadata = object["metadata"] as? [String: Any] ?? [:]
             if let namespace, metadata["namespace"] as? String != namespace { continue }
             ticks += 1
-            step(&object, degrade: degradeOnSyncUnlocked.contains(metadata["name"] as? String ?? ""))
+            let name = metadata["name"] as? String ?? ""
+            let finished = step(&object, degrade: degradeOnSyncUnlocked.contains(name))
+            if let needed = requiresSecretUnlocked[name], (object["status"] as? [String: Any])?["operationState"] != nil {
+                var status = object["status"] as? [String: Any] ?? [:]
+                let phase = (status["operationState"] as? [String: Any])?["phase"] as? String
+                if phase == "Succeeded" {
+                    let parts = needed.split(separator: "/").map(String.init)
+                    let present = parts.count == 2 && objects[Self.key(KubeKind.secret, namespace: parts[0], name: parts[1])] != nil
+                    status["health"] = present ? ["status": "Healthy"]
+                        : ["status": "Progressing", "message": "Waiting for rollout to finish: 0 of 1 updated replicas are available..."]
+                    object["status"] = status
+                }
+            }
             objects[key] = object
+            if finished { createChildren(of: object) }
         }
     }
 
-    func step(_ object: inout [String: Any], degrade: Bool) {
+    /// An app of apps that finished a sync creates the Applications its path holds.
+    func createChildren(of object: [String: Any]) {
+        let spec = object["spec"] as? [String: Any] ?? [:]
+        let source = spec["source"] as? [String: Any] ?? [:]
+        guard let children = appOfAppsUnlocked["\(source["repoURL"] as? String ?? "")@\(source["path"] as? String ?? "")"] else { return }
+        let parent = (object["metadata"] as? [String: Any])?["name"] as? String ?? ""
+        for var child in children {
+            var metadata = child["metadata"] as? [String: Any] ?? [:]
+            guard let name = metadata["name"] as? String,
+                  objects[Self.key(KubeKind.application, namespace: metadata["namespace"] as? String ?? "argocd", name: name)] == nil else { continue }
+            metadata["namespace"] = metadata["namespace"] ?? "argocd"
+            metadata["labels"] = ["argocd.argoproj.io/instance": parent]
+            child["metadata"] = metadata
+            child["apiVersion"] = "argoproj.io/v1alpha1"
+            child["kind"] = "Application"
+            child["status"] = ["sync": ["status": "OutOfSync"], "health": ["status": "Missing"]]
+            _ = store(child)
+        }
+    }
+
+    /// One controller step; true when a sync finished with this step.
+    @discardableResult
+    func step(_ object: inout [String: Any], degrade: Bool) -> Bool {
         var status = object["status"] as? [String: Any] ?? [:]
         var operationState = status["operationState"] as? [String: Any] ?? [:]
         let stamp = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: 1_795_000_000 + Double(ticks)))
@@ -35,9 +70,13 @@ extension KubeStore {
             operationState["syncResult"] = ["revision": commit]
             status["sync"] = ["status": "Synced", "revision": commit]
             status["health"] = degrade ? ["status": "Degraded", "message": "Deployment has exceeded its progress deadline"] : ["status": "Healthy"]
+            if !operationState.isEmpty { status["operationState"] = operationState }
+            object["status"] = status
+            return true
         }
         if !operationState.isEmpty { status["operationState"] = operationState }
         object["status"] = status
+        return false
     }
 
     /// Deployments and StatefulSets report every replica ready once read after a write.

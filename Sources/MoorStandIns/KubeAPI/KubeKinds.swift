@@ -24,6 +24,10 @@ struct KubeKind: Sendable, Equatable {
         KubeKind(group: "argoproj.io", version: "v1alpha1", resource: "applications", kind: "Application", namespaced: true, builtIn: false),
     ]
 
+    static let namespace = all[0]
+    static let secret = all[1]
+    static let application = all[all.count - 1]
+
     static func find(group: String, version: String, resource: String) -> KubeKind? {
         all.first { $0.group == group && $0.version == version && $0.resource == resource }
     }

@@ -22,6 +22,14 @@ public final class KubeStore: @unchecked Sendable {
     var ticks = 0
     var degradeOnSyncUnlocked: Set<String> { _degrade }
     var commitsUnlocked: [String: String] { _commits }
+    /// Children an app of apps creates when it syncs: `repoURL@path` → Application objects.
+    public var appOfApps: [String: [[String: Any]]] { get { locked { _appOfApps } } set { locked { _appOfApps = newValue } } }
+    /// Apps that stay Progressing after a sync until this Secret (`namespace/name`) exists.
+    public var requiresSecret: [String: String] { get { locked { _requires } } set { locked { _requires = newValue } } }
+    var appOfAppsUnlocked: [String: [[String: Any]]] { _appOfApps }
+    var requiresSecretUnlocked: [String: String] { _requires }
+    private var _appOfApps: [String: [[String: Any]]] = [:]
+    private var _requires: [String: String] = [:]
     private var _dropWrites = false
     private var _reject = false
     private var _commits: [String: String] = [:]
@@ -169,7 +177,7 @@ public final class KubeStore: @unchecked Sendable {
         guard let name = metadata["name"] as? String else { return .status(422, reason: "Invalid", message: "metadata.name: Required value") }
         if kind.namespaced {
             let ns = namespace ?? metadata["namespace"] as? String ?? "default"
-            guard ns == "default" || objects[Self.key(KubeKind.all[0], namespace: nil, name: ns)] != nil else {
+            guard ns == "default" || objects[Self.key(KubeKind.namespace, namespace: nil, name: ns)] != nil else {
                 return .status(404, reason: "NotFound", message: "namespaces \"\(ns)\" not found", details: ["name": ns, "kind": "namespaces"])
             }
             metadata["namespace"] = ns

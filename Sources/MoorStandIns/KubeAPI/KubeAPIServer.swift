@@ -59,6 +59,46 @@ public final class KubeAPIServer: @unchecked Sendable {
 
     public func stop() async { try? await channel.close().get() }
 
+    /// What `moor-standin kube-api SETUP.json` serves: objects to start with, the commits
+    /// revisions resolve to, apps of apps, and where to write the kubeconfig.
+    struct Setup: Decodable {
+        var kubeconfig: String
+        var context: String
+        var objects: [String]?
+        var commits: [String: String]?
+        var appOfApps: [String: [String]]?
+        var requiresSecret: [String: String]?
+    }
+
+    /// Serves until killed (the demo and benchmarks run it as a background process).
+    public static func serveForever(stateFile: String) -> Never {
+        do {
+            let setup = try JSONDecoder().decode(Setup.self, from: Data(contentsOf: URL(fileURLWithPath: stateFile)))
+            let store = KubeStore()
+            for object in setup.objects ?? [] { try store.put(json: object) }
+            store.commits = setup.commits ?? [:]
+            store.appOfApps = try (setup.appOfApps ?? [:]).mapValues { texts in
+                try texts.compactMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            }
+            store.requiresSecret = setup.requiresSecret ?? [:]
+            let channel = try ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .childChannelInitializer { child in
+                    child.pipeline.configureHTTPServerPipeline().flatMap { child.pipeline.addHandler(KubeHTTPHandler(store: store)) }
+                }
+                .bind(host: "127.0.0.1", port: 0).wait()
+            let port = channel.localAddress?.port ?? 0
+            store.serverAddress = "127.0.0.1:\(port)"
+            let server = KubeAPIServer(port: port, store: store, channel: channel)
+            try server.kubeconfig(context: setup.context).write(toFile: setup.kubeconfig, atomically: true, encoding: .utf8)
+            try channel.closeFuture.wait()
+        } catch {
+            FileHandle.standardError.write(Data("moor-standin kube-api: \(error)\n".utf8))
+            exit(1)
+        }
+        exit(0)
+    }
+
     deinit { channel.close(promise: nil) }
 }
 
