@@ -16,6 +16,8 @@ public struct EngineError: Error, Sendable, CustomStringConvertible, Equatable, 
         case didNotTake
         /// A tool's answer said no (an apply that failed, an app that did not sync).
         case toolFailed
+        /// A value moor needs is not available here (an environment variable, a 1Password item).
+        case unavailable
         /// Ctrl-C or SIGTERM.
         case interrupted
     }

@@ -118,19 +118,19 @@ public struct SecretsEngine: Sendable {
         case .op:
             let result = try await context.runner.run(OnePassword.read(reference.description))
             guard result.exitCode == 0 else {
-                throw EngineError(.toolFailed, "op could not read \(reference.description) (in \(template)): \(result.firstStderrLine ?? "exit \(result.exitCode)"); is `op` signed in?")
+                throw EngineError(.unavailable, "op could not read \(reference.description) (in \(template)): \(result.firstStderrLine ?? "exit \(result.exitCode)"); is `op` signed in?")
             }
             return result.stdoutText
         case .env:
             guard let value = environment[reference.body] else {
-                throw EngineError(.invalidInput, "\(template) needs the environment variable \(reference.body), which is not set")
+                throw EngineError(.unavailable, "\(template) needs the environment variable \(reference.body), which is not set")
             }
             return value
         case .file:
             let file = path(reference.body)
             var value: String
             do { value = try context.files.readText(file) } catch let error as SystemError {
-                throw EngineError(error.code == .missingFile ? .notFound : .unreadable, "\(template) refers to \(file), which cannot be read: \(error.message)")
+                throw EngineError(.unavailable, "\(template) refers to \(file), which cannot be read: \(error.message)")
             }
             if value.hasSuffix("\n") { value.removeLast() }
             return value

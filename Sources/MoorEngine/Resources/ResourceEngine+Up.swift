@@ -34,14 +34,17 @@ extension ResourceEngine {
             if !plan.changes.isEmpty, case .value(let value)? = observed[kind.kind] {
                 let apply = ApplyContext(context: context, run: run, options: options, session: session)
                 try await kind.apply(plan.changes, value, apply)
-                for change in plan.changes {
+                let skipped = apply.skips.all
+                warnings += skipped.map(\.1).filter { !warnings.contains($0) }
+                let made = plan.changes.filter { change in !skipped.contains { $0.0 == change.id } }
+                for change in made {
                     let (before, after) = kind.journal(change, value)
                     try run.record(change.resource, action: change.action.rawValue, summary: change.summary, before: before, after: after)
                 }
                 session = ObservationSession(lab: lab, labPath: labPath, context: context)
                 let now = try await kind.observe(session)
                 let verified = kind.diff(now, upstream(of: kind, plans))
-                for change in plan.changes {
+                for change in made {
                     if let remaining = verified.changes.first(where: { $0.id == change.id }) {
                         throw EngineError(.didNotTake, kind.notTaken(change, remaining, now))
                     }
@@ -49,7 +52,7 @@ extension ResourceEngine {
                 observed[kind.kind] = .value(now)
                 plans[kind.kind] = verified
                 changedKinds.insert(kind.kind)
-                applied += plan.changes
+                applied += made
             }
             try await finishFollowUps(of: kind, ApplyContext(context: context, run: run, options: options, session: session))
         }

@@ -67,6 +67,22 @@ public struct ApplyContext: Sendable {
     public let run: RunHandle
     public let options: UpOptions
     public let session: ObservationSession
+    let skips = Skips()
+
+    /// Leaves a change for later for a reason outside moor (a secret's value is not
+    /// available here): it becomes a warning, is not journaled, and is not verified.
+    public func skip(_ id: ResourceID, because reason: String) {
+        skips.add(id, reason)
+        context.progress.note(reason)
+    }
+}
+
+/// The changes a kind left for later, with why.
+final class Skips: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [(ResourceID, String)] = []
+    func add(_ id: ResourceID, _ reason: String) { lock.withLock { items.append((id, reason)) } }
+    var all: [(ResourceID, String)] { lock.withLock { items } }
 }
 
 /// A kind with its observed type erased, for the engine's list.

@@ -24,7 +24,16 @@ struct SecretKind: ResourceKind {
         for state in observed where changes.contains(where: { $0.id == state.id }) && !templates.contains(state.template) {
             templates.append(state.template)
         }
-        _ = try await engine.applyTemplates(only: templates, run: apply.run)
+        for template in templates {
+            do {
+                _ = try await engine.applyTemplates(only: [template], run: apply.run)
+            } catch let error as EngineError where error.code == .unavailable {
+                // Everything else goes on; the apps that need these Secrets will say so.
+                for state in observed where state.template == template && changes.contains(where: { $0.id == state.id }) {
+                    apply.skip(state.id, because: "\(state.id) stays missing: \(error.message)")
+                }
+            }
+        }
     }
 
     func journal(_ change: Change, observed: [SecretObjectState]) -> (before: String?, after: String?) { (nil, nil) }
