@@ -95,6 +95,12 @@ extension StandIn {
             case "install" where arguments.count == 2:
                 let me = Bundle.main.executableURL?.resolvingSymlinksInPath().path ?? CommandLine.arguments[0]
                 print(try install(executable: me, into: arguments[1]))
+            case "demo-setup" where arguments.count == 2:
+                guard let directory = ProcessInfo.processInfo.environment["MOOR_STANDIN_DIR"] else {
+                    FileHandle.standardError.write(Data("moor-standin: MOOR_STANDIN_DIR is not set\n".utf8))
+                    exit(64)
+                }
+                try DemoSetup.write(into: arguments[1], world: WorldStore(directory: directory))
             case "kube-api" where arguments.count == 2:
                 KubeAPIServer.serveForever(stateFile: arguments[1])
             case "docker-restart":

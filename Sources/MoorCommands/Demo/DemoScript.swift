@@ -4,8 +4,9 @@ import MoorEngine
 import MoorJournal
 import MoorSystem
 
-/// The demo's steps: the real engine, stand-in tools first on PATH. The stand-ins are the
-/// `moor-standin` executable the package builds beside `moor`; moor runs it, never links it.
+/// The demo's steps: the real engine, stand-in tools first on PATH, and (when kubectl is
+/// installed) the API emulator for ArgoCD. The stand-ins are the `moor-standin` executable the
+/// package builds beside `moor`; moor runs it, never links it.
 struct DemoScript {
     let scratch: String
     let standIn: String
@@ -23,60 +24,34 @@ struct DemoScript {
     func run() async throws {
         let world = scratch + "/world"
         try FileManager.default.createDirectory(atPath: world, withIntermediateDirectories: true)
-        let environment = ["MOOR_STANDIN_DIR": world]
-        let bin = try await LocalRunner(environment: environment).output(Command(standIn, ["install", scratch]))
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        let labPath = scratch + "/moor.yaml"
-        let labText = SeedLab.text(runtime: "containerd")
-        try labText.write(toFile: labPath, atomically: true, encoding: .utf8)
+        let standInEnvironment = ["MOOR_STANDIN_DIR": world]
+        let tools = ["minikube", "docker", "tailscale", "op"]
+        let bin = try await LocalRunner(environment: standInEnvironment).output(Command(standIn, ["install", scratch])).trimmingCharacters(in: .whitespacesAndNewlines)
+        for tool in ["kubectl"] { try? FileManager.default.removeItem(atPath: bin + "/" + tool) }
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        var context = try LiveContext.make(debug: false, quiet: false, extraEnvironment: environment.merging(["PATH": "\(bin):\(path)"]) { $1 },
-                                           stateDirectory: scratch + "/state")
-        let counter = CountingRunner(base: context.runner)
-        context.runner = counter
-        context.progress = DemoProgress()
-        guard case .success(let lab) = LabLoader.load(text: labText, file: labPath) else {
-            throw CommandEnd.failed("the demo's own lab file does not load")
+        let kubectl = LocalRunner.lookup("kubectl", in: path)
+        say("moor demo: the seed homelab (minikube on docker, 4 registry mirrors, API server on svc:k8s\(kubectl == nil ? ")" : ", ArgoCD with an app of apps)")")
+        say("stand-in \(tools.joined(separator: ", ")) in \(bin)\(kubectl.map { "; the real kubectl (\($0)) against moor's Kubernetes API emulator" } ?? "")")
+        var environment = standInEnvironment
+        environment["PATH"] = "\(bin):\(path)"
+        guard kubectl != nil else {
+            say("(kubectl is not installed: showing the cluster loop only; install kubectl for the ArgoCD part)")
+            return try await DemoStory(scratch: scratch, standIn: standIn, environment: environment, gitops: false).run()
         }
-        let engine = try ResourceEngine(lab: lab, labPath: labPath, context: context)
-        func up() async throws -> UpReport {
-            try await context.journal.withRun(command: "up", labFile: labPath) { try await engine.up(run: $0) }
+        _ = try await LocalRunner(environment: standInEnvironment).output(Command(standIn, ["demo-setup", scratch]))
+        environment["KUBECONFIG"] = scratch + "/kubeconfig"
+        let story = DemoStory(scratch: scratch, standIn: standIn, environment: environment, gitops: true)
+        try await Background.run(Command(standIn, ["kube-api", scratch + "/kube-api.json"], environment: standInEnvironment)) {
+            let deadline = ContinuousClock.now + .seconds(10)
+            while !FileManager.default.fileExists(atPath: scratch + "/kubeconfig") {
+                guard ContinuousClock.now < deadline else { throw CommandEnd.failed("the demo's API emulator did not start") }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            try await story.run()
         }
-
-        say("moor demo: the seed homelab (minikube on docker, 4 registry mirrors, API server on svc:k8s)")
-        say("stand-in minikube, docker and tailscale in \(bin); lab file \(labPath)")
-
-        step("1. moor plan, with nothing there yet")
-        show(PlanText.render(try await engine.plan().plan))
-
-        step("2. moor up: create the cluster, write the mirrors, publish the API server")
-        show(PlanText.render(try await up()))
-
-        step("3. moor up again: everything is in sync")
-        let before = counter.count
-        show(PlanText.render(try await up()))
-        say("   (\(counter.count - before) read-only commands, nothing changed)")
-
-        step("4. Docker Desktop restarts: the API server gets a new host port")
-        _ = try await LocalRunner(environment: environment).output(Command(standIn, ["docker-restart"]))
-        let planned = try await engine.plan()
-        let port = planned.observed("expose", as: ObservedExposure.self)?.apiHostPort.map(String.init) ?? "?"
-        say("   docker now publishes 6443/tcp on 127.0.0.1:\(port); tailscale still points at the old one")
-
-        step("5. moor plan: exactly one change")
-        show(PlanText.render(planned.plan))
-
-        step("6. moor up: repoint tailscale serve")
-        show(PlanText.render(try await up()))
-
-        step("7. moor status")
-        show(PlanText.render(try StatusReport(lab: lab, try await engine.plan())))
-        say("\ndone: the same engine drives a real homelab with `moor up -f moor.yaml`.")
     }
 
     func say(_ line: String) { Console.out(line) }
-    func step(_ title: String) { Console.out("\n== \(title)") }
-    func show(_ text: String) { Console.out(text.split(separator: "\n", omittingEmptySubsequences: false).map { "   " + $0 }.joined(separator: "\n")) }
 }
 
 /// In the demo, progress is part of the story: it goes to stdout, in line.

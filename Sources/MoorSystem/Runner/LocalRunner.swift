@@ -83,7 +83,7 @@ public struct LocalRunner: CommandRunner {
         }
     }
 
-    static func lookup(_ name: String, in path: String) -> String? {
+    public static func lookup(_ name: String, in path: String) -> String? {
         for directory in path.split(separator: ":") where !directory.isEmpty {
             let candidate = "\(directory)/\(name)"
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }

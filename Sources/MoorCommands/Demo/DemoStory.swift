@@ -1,0 +1,81 @@
+import Foundation
+import MoorCore
+import MoorEngine
+import MoorJournal
+import MoorSystem
+
+/// The seed's story, step by step, through the real engine: an empty machine, one `up` to
+/// every app Healthy (a Secret's value missing first, then given), a Docker restart, checks.
+struct DemoStory: Sendable {
+    let scratch: String
+    let standIn: String
+    let environment: [String: String]
+    let gitops: Bool
+
+    func run() async throws {
+        let labPath = scratch + "/moor.yaml"
+        // The GitOps part of the lab file comes from `moor-standin demo-setup`, with the data it set up.
+        var labText = SeedLab.text(runtime: "containerd") + (gitops ? try String(contentsOfFile: scratch + "/gitops.yaml", encoding: .utf8) : "")
+        if gitops, let server = try? Kubeconfig.parse(String(contentsOfFile: scratch + "/kubeconfig", encoding: .utf8)).clusters["minikube"]?.server {
+            labText += "checks:\n  - name: kubernetes-api\n    url: \(server)/version\n    expect: [\"[STATUS] == 200\", \"[BODY].gitVersion == pat(v1.*)\"]\n"
+        }
+        try labText.write(toFile: labPath, atomically: true, encoding: .utf8)
+        var context = try LiveContext.make(debug: false, quiet: false, extraEnvironment: environment, stateDirectory: scratch + "/state")
+        context.environment["MINIFLUX_DB_PASSWORD"] = nil
+        let counter = CountingRunner(base: context.runner)
+        context.runner = counter
+        context.progress = DemoProgress()
+        guard case .success(let lab) = LabLoader.load(text: labText, file: labPath) else {
+            throw CommandEnd.failed("the demo's own lab file does not load")
+        }
+        func engine(_ context: MoorContext) throws -> ResourceEngine { try ResourceEngine(lab: lab, labPath: labPath, context: context) }
+        func up(_ context: MoorContext, wait: Duration = .seconds(60)) async throws -> UpReport {
+            try await context.journal.withRun(command: "up", labFile: labPath) { try await engine(context).up(UpOptions(waitTimeout: wait), run: $0) }
+        }
+
+        step("1. moor plan, on an empty machine")
+        show(PlanText.render(try await engine(context).plan().plan))
+
+        if gitops {
+            step("2. moor up, before the miniflux database password is available (env://MINIFLUX_DB_PASSWORD)")
+            do {
+                show(PlanText.render(try await up(context, wait: .seconds(6))))
+            } catch let error as EngineError {
+                show("error: \(error.message)")
+            }
+            step("3. the password is given: moor up again")
+            context.environment["MINIFLUX_DB_PASSWORD"] = "demo-miniflux-password"
+            let report = try await up(context)
+            show(PlanText.render(report))
+            if let apps = report.observed["app"] as? [Application] {
+                show(Table.render(header: ["APP", "SYNC", "HEALTH", "REVISION"],
+                                  rows: apps.map { [$0.name, $0.syncStatus, $0.health, SyncProgress.short($0.syncedRevision)] }))
+            }
+        } else {
+            step("2. moor up: create the cluster, write the mirrors, publish the API server")
+            show(PlanText.render(try await up(context)))
+        }
+
+        step("\(gitops ? 4 : 3). moor up again: everything is in sync")
+        let before = counter.count
+        show(PlanText.render(try await up(context)))
+        say("   (\(counter.count - before) read-only commands, nothing changed)")
+
+        step("\(gitops ? 5 : 4). Docker Desktop restarts: the API server gets a new host port; moor up repoints tailscale serve")
+        _ = try await LocalRunner(environment: environment).output(Command(standIn, ["docker-restart"]))
+        show(PlanText.render(try await up(context)))
+
+        if gitops {
+            step("6. moor check")
+            let report = await CheckRunner(lab: lab, context: context, labPath: labPath).run(lab.checks)
+            show(CheckRender.table(report, color: false))
+        }
+        step("\(gitops ? 7 : 5). moor status")
+        show(PlanText.render(try StatusReport(lab: lab, try await engine(context).plan())))
+        say("\ndone: the same engine drives a real homelab with `moor up -f moor.yaml`.")
+    }
+
+    func say(_ line: String) { Console.out(line) }
+    func step(_ title: String) { Console.out("\n== \(title)") }
+    func show(_ text: String) { Console.out(text.split(separator: "\n", omittingEmptySubsequences: false).map { "   " + $0 }.joined(separator: "\n")) }
+}
