@@ -6,11 +6,11 @@ public struct Moor: AsyncParsableCommand {
         commandName: "moor",
         abstract: "Run a homelab's Kubernetes cluster from one declarative file (moor.yaml).",
         discussion: """
-            Exit codes: 0 success or in sync; 1 error; 2 plan: changes pending; 64 usage; 65 invalid lab file.
+            Exit codes: 0 success or in sync; 1 error; 2 plan: changes pending, check/doctor: something failed; 64 usage; 65 invalid lab file; 130 interrupted.
             State (journal, ssh sockets) lives in $MOOR_STATE_DIR, default $XDG_STATE_HOME/moor.
             """,
         version: "0.1.0",
-        subcommands: [Validate.self, PlanCommand.self, Up.self, Status.self, CheckCommand.self, ProbeCommand.self, KubeconfigCommand.self, AppsCommand.self, SecretsCommand.self, History.self, Demo.self])
+        subcommands: [Validate.self, PlanCommand.self, Up.self, Status.self, CheckCommand.self, ProbeCommand.self, KubeconfigCommand.self, AppsCommand.self, SecretsCommand.self, DoctorCommand.self, History.self, Demo.self])
 
     public init() {}
 }

@@ -36,4 +36,10 @@ public enum ClientIdentity {
         guard let certificate = try? Certificate(pemEncoded: pem) else { return nil }
         return CertificateInspector.subjectAlternativeNames(certificate)
     }
+
+    /// The subject and expiry of each certificate in a PEM bundle.
+    public static func expiries(inPEM pem: [UInt8]) -> [(subject: String, notAfter: Date)] {
+        guard let documents = try? PEMDocument.parseMultiple(pemString: String(decoding: pem, as: UTF8.self)) else { return [] }
+        return documents.compactMap { try? Certificate(pemDocument: $0) }.map { ($0.subject.description, $0.notValidAfter) }
+    }
 }

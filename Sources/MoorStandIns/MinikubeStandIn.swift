@@ -26,7 +26,7 @@ struct MinikubeStandIn {
             } else {
                 let profile = create(flags, world: &world)
                 world.profiles[name] = profile
-                try installDefaultFiles(name, names: profile.names)
+                try installDefaultFiles(name, names: profile.names, runtime: profile.runtime)
             }
             try store.save(world)
             return Outcome(stdout: "* Done! kubectl is now configured to use \"\(name)\" cluster and \"default\" namespace by default\n")
@@ -88,7 +88,15 @@ struct MinikubeStandIn {
 
     /// kicbase ships a docker.io hosts.toml, and minikube writes the API server certificate
     /// with its own names plus `--apiserver-names`; every new node has both.
-    func installDefaultFiles(_ name: String, names: [String]) throws {
+    func installDefaultFiles(_ name: String, names: [String], runtime: String) throws {
+        // The CNI minikube picks: kindnet for containerd and cri-o on the docker driver, its bridge for docker.
+        let cni = store.nodeRoot(name) + "/etc/cni/net.d"
+        try FileManager.default.createDirectory(atPath: cni, withIntermediateDirectories: true)
+        if runtime == "docker" {
+            try CNIFiles.bridge.write(toFile: cni + "/1-k8s.conflist", atomically: true, encoding: .utf8)
+        } else {
+            try CNIFiles.kindnet.write(toFile: cni + "/10-kindnet.conflist", atomically: true, encoding: .utf8)
+        }
         let directory = store.nodeRoot(name) + "/etc/containerd/certs.d/docker.io"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try "server = \"https://registry-1.docker.io\"".write(toFile: directory + "/hosts.toml", atomically: true, encoding: .utf8)
@@ -112,4 +120,33 @@ struct MinikubeStandIn {
         default: return nil
         }
     }
+}
+
+/// CNI configs as minikube writes them (fixtures/cni and minikube's kindnet manifest).
+public enum CNIFiles {
+    public static let bridge = """
+
+        {
+          "cniVersion": "0.4.0",
+          "name": "bridge",
+          "plugins": [
+            {"type": "bridge", "bridge": "bridge", "addIf": "true", "isDefaultGateway": true, "forceAddress": false,
+             "ipMasq": true, "hairpinMode": true, "ipam": {"type": "host-local", "subnet": "10.244.0.0/16"}},
+            {"type": "portmap", "capabilities": {"portMappings": true}},
+            {"type": "firewall"}
+          ]
+        }
+        """
+
+    public static let kindnet = """
+        {
+          "cniVersion": "0.3.1",
+          "name": "kindnet",
+          "plugins": [
+            {"type": "ptp", "ipMasq": false, "ipam": {"type": "host-local", "dataDir": "/run/cni-ipam-state",
+             "routes": [{"dst": "0.0.0.0/0"}], "ranges": [[{"subnet": "10.244.0.0/24"}]]}, "mtu": 1500},
+            {"type": "portmap", "capabilities": {"portMappings": true}}
+          ]
+        }
+        """
 }

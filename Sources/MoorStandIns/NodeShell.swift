@@ -13,7 +13,7 @@ struct NodeShell {
         if argv.first == "sudo" { argv.removeFirst() }
         guard let command = argv.first else { return Outcome(0) }
         switch command {
-        case "grep", "cat":
+        case "grep", "cat", "mv":
             let result = try Self.exec("/usr/bin/env", [command] + argv.dropFirst().map(reroot), stdin: stdin)
             return Outcome(result.exitCode, stdout: result.stdout.replacingOccurrences(of: root, with: ""), stderr: result.stderr.replacingOccurrences(of: root, with: ""))
         case "sh" where argv.count >= 3 && argv[1] == "-c":
@@ -23,6 +23,9 @@ struct NodeShell {
             return Outcome(stdout: profile.storageDriver + "\n")
         case "systemctl":
             return Outcome(0)
+        case "df":
+            let used = 61_255_652 * profile.diskUsePercent / 100
+            return Outcome(stdout: "Filesystem     1024-blocks     Used Available Capacity Mounted on\n/dev/vda1         61255652 \(used) \(61_255_652 - used) \(profile.diskUsePercent)% /var\n")
         default:
             return Outcome(127, stderr: "bash: line 1: \(command): command not found\n")
         }

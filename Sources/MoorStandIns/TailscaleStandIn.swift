@@ -5,6 +5,9 @@ struct TailscaleStandIn {
     static let dnsSuffix = "tail8d86e.ts.net"
 
     func run(_ arguments: [String]) throws -> Outcome {
+        if arguments.starts(with: ["status", "--json"]) {
+            return Outcome(stdout: Self.status(store.load()).indented() + "\n")
+        }
         guard arguments.first == "serve" else {
             return Outcome(1, stderr: "tailscale stand-in: only `serve` is simulated\n")
         }
@@ -44,6 +47,27 @@ struct TailscaleStandIn {
             message += "To disable the proxy, run: tailscale serve --tcp=\(port) off\n"
         }
         return Outcome(stdout: message)
+    }
+
+    /// ipnstate.Status in the recorded client's shape (fixtures/tailscale/status.client-1.102…):
+    /// `Self.Tags` is absent on an untagged node, and `Self.CapMap["service-host"]` lists the
+    /// services the node is approved for.
+    static func status(_ world: World) -> JSONText {
+        var me: [(String, JSONText)] = [
+            ("ID", .string("nZrjc8ZiLQ11CNTRL")), ("PublicKey", .string("nodekey:3b1c")), ("HostName", .string("indri")),
+            ("DNSName", .string("indri.\(dnsSuffix).")), ("OS", .string("macOS")), ("UserID", .int(6_942_114_560_913_519)),
+            ("TailscaleIPs", .array([.string("100.101.102.103"), .string("fd7a:115c:a1e0::1234")])), ("Online", .bool(true)),
+        ]
+        if world.tailscaleService != "untagged" { me.append(("Tags", .array([.string("tag:k8s")]))) }
+        var capabilities: [(String, JSONText)] = [("default-auto-update", .array([.bool(true)])), ("https", .null)]
+        if world.tailscaleService == "approved" {
+            capabilities.append(("service-host", .array(world.serveServices.keys.sorted().map { name in
+                .object([(name, .array([.string("100.101.102.104"), .string("fd7a:115c:a1e0::4321")]))])
+            })))
+        }
+        me.append(("CapMap", .object(capabilities)))
+        return .object([("Version", .string("1.102.4-t0123456789-gabcdef01")), ("TUN", .bool(true)), ("BackendState", .string("Running")),
+                        ("Self", .object(me)), ("MagicDNSSuffix", .string(dnsSuffix))])
     }
 
     /// ipn.ServeConfig with Go's sorted map keys; empty fields are omitted, so nothing is `{}`.

@@ -17,6 +17,8 @@ public struct World: Codable, Sendable {
         public var listenAddress = ""
         public var hostPort: Int?
         public var storageDriver = "overlay2 [[\"Backing Filesystem\",\"extfs\"],[\"Supports d_type\",\"true\"]]"
+        /// How full `/var` in the node is, for `df`.
+        public var diskUsePercent = 42
 
         public init() {}
     }
@@ -36,6 +38,11 @@ public struct World: Codable, Sendable {
     public var profiles: [String: Profile] = [:]
     public var serveTCP: [String: Handler] = [:]
     public var serveServices: [String: Service] = [:]
+    /// `approved`, `unapproved` or `untagged`: how `tailscale status --json` shows this node.
+    public var tailscaleService = "approved"
+    /// What a short-lived pod sees: `ok` or `fail` for DNS; by `server:export`, `ok` or `denied` for NFS.
+    public var podDNS = "ok"
+    public var nfs: [String: String] = [:]
     /// 1Password items: reference → value.
     public var opItems: [String: String] = [:]
     public init() {}

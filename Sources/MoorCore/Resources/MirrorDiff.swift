@@ -42,7 +42,7 @@ public enum MirrorDiff {
 
     /// With the docker runtime, kubelet pulls go through dockerd, which reads hosts.toml only
     /// with the containerd image store.
-    static func runtimeWarning(_ observed: ObservedMirrors) -> String? {
+    public static func runtimeWarning(_ observed: ObservedMirrors) -> String? {
         guard observed.runtime == "docker" else { return nil }
         let imageStore = observed.storageDriver.map { $0.contains("io.containerd.snapshotter") }
         guard imageStore != true else { return nil }

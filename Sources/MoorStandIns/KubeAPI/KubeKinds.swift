@@ -19,6 +19,7 @@ struct KubeKind: Sendable, Equatable {
         KubeKind(group: "", version: "v1", resource: "persistentvolumeclaims", kind: "PersistentVolumeClaim", namespaced: true, builtIn: true),
         KubeKind(group: "apps", version: "v1", resource: "deployments", kind: "Deployment", namespaced: true, builtIn: true),
         KubeKind(group: "apps", version: "v1", resource: "statefulsets", kind: "StatefulSet", namespaced: true, builtIn: true),
+        KubeKind(group: "apps", version: "v1", resource: "daemonsets", kind: "DaemonSet", namespaced: true, builtIn: true),
         KubeKind(group: "apiextensions.k8s.io", version: "v1", resource: "customresourcedefinitions", kind: "CustomResourceDefinition",
                  namespaced: false, builtIn: true),
         KubeKind(group: "argoproj.io", version: "v1alpha1", resource: "applications", kind: "Application", namespaced: true, builtIn: false),

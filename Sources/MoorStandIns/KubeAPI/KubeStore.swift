@@ -56,7 +56,7 @@ public final class KubeStore: @unchecked Sendable {
     public func get(apiVersion: String, kind: String, namespace: String?, name: String) -> String? {
         guard let type = KubeKind.find(apiVersion: apiVersion, kind: kind) else { return nil }
         return locked { objects[Self.key(type, namespace: namespace, name: name)] }.flatMap {
-            (try? JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) }
+            (try? JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys, .withoutEscapingSlashes])).map { String(decoding: $0, as: UTF8.self) }
         }
     }
 

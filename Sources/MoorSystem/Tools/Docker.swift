@@ -13,6 +13,11 @@ public enum Docker {
 
 /// tailscale invocations as values.
 public enum Tailscale {
+    /// The node's status: its tags and capabilities (`service-host`).
+    public static func status() -> Command {
+        Command("tailscale", ["status", "--json"], timeout: .seconds(30))
+    }
+
     public static func serveStatus() -> Command {
         Command("tailscale", ["serve", "status", "--json"], timeout: .seconds(30))
     }

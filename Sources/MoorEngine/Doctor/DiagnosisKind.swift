@@ -1,0 +1,63 @@
+import MoorCore
+
+/// One known failure mode of the homelab: one file each, one line in `Diagnoses.all`.
+public protocol DiagnosisKind: Sendable {
+    associatedtype Evidence: Sendable
+    /// Stable: JSON and docs use it.
+    var id: String { get }
+    /// Why the lab file gives this diagnosis nothing to look at (no `storage.nfs`), or nil.
+    func skipReason(_ lab: LabFile) -> String?
+    /// Read-only commands, through the session shared with the other diagnoses.
+    func observe(_ session: ObservationSession) async throws -> Evidence
+    /// Pure: what the evidence means.
+    func verdict(_ evidence: Evidence) -> DiagnosisResult
+    /// The safe fix (`--fix`), for diagnoses whose verdict offers one.
+    func fix(_ evidence: Evidence, context: ApplyContext) async throws
+}
+
+extension DiagnosisKind {
+    public func fix(_ evidence: Evidence, context: ApplyContext) async throws {}
+}
+
+/// A diagnosis with its evidence type erased.
+struct AnyDiagnosis: Sendable {
+    let id: String
+    let skipReason: @Sendable (LabFile) -> String?
+    let examine: @Sendable (ObservationSession) async throws -> (DiagnosisResult, any Sendable)
+    let fix: @Sendable (any Sendable, ApplyContext) async throws -> Void
+
+    init<D: DiagnosisKind>(_ base: D) {
+        id = base.id
+        skipReason = { base.skipReason($0) }
+        examine = { session in
+            let evidence = try await base.observe(session)
+            return (base.verdict(evidence), evidence)
+        }
+        fix = { evidence, context in
+            guard let typed = evidence as? D.Evidence else { preconditionFailure("\(D.self) got \(type(of: evidence))") }
+            try await base.fix(typed, context: context)
+        }
+    }
+}
+
+/// Every diagnosis moor knows, in the order the report lists them.
+public enum Diagnoses {
+    static func all(_ lab: LabFile) -> [AnyDiagnosis] {
+        [
+            AnyDiagnosis(CNIConflict(lab: lab)),
+            AnyDiagnosis(PodDNS(lab: lab)),
+            AnyDiagnosis(MirrorsUsed(lab: lab)),
+            AnyDiagnosis(DockerMemory(lab: lab)),
+            AnyDiagnosis(APIPort(lab: lab)),
+            AnyDiagnosis(APINames(lab: lab)),
+            AnyDiagnosis(ClientCert(lab: lab)),
+            AnyDiagnosis(TailscaleService(lab: lab)),
+            AnyDiagnosis(NFSExports(lab: lab)),
+            AnyDiagnosis(NodeDisk(lab: lab)),
+        ]
+    }
+
+    public static var ids: [String] {
+        all(LabFile()).map(\.id)
+    }
+}
