@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import MoorSystem
+import MoorTestSupport
 
 /// The local runner against real processes.
 @Suite struct LocalRunnerTests {
@@ -68,5 +69,19 @@ import MoorSystem
         let command = Command("op", ["read", "op://vault/item/password"], redact: true)
         #expect(command.description == "op read <redacted>")
         #expect(!command.displayArgv.contains("op://vault/item/password"))
+    }
+
+    @Test func stdoutAndStdinStreamThroughFiles() async throws {
+        let scratch = try Scratch()
+        var out = Command("head", ["-c", "50000000", "/dev/zero"])
+        out.stdoutFile = scratch.path + "/big"
+        let written = try await LocalRunner().run(out)
+        #expect(written.exitCode == 0 && written.stdout.isEmpty, "nothing is held in memory")
+        let attributes = try FileManager.default.attributesOfItem(atPath: scratch.path + "/big")
+        #expect(attributes[.size] as? Int == 50_000_000)
+        #expect(attributes[.posixPermissions] as? Int == 0o600)
+        var count = Command("wc", ["-c"])
+        count.stdinFile = scratch.path + "/big"
+        #expect(try await LocalRunner().run(count).stdoutText.trimmingCharacters(in: .whitespacesAndNewlines) == "50000000")
     }
 }

@@ -11,6 +11,10 @@ public struct Command: Sendable, Equatable, CustomStringConvertible {
     /// When set, arguments and stdin are never logged or put in errors.
     public var redact: Bool
     public var timeout: Duration
+    /// Read stdin from this file instead of `stdin` (streamed, never held in memory).
+    public var stdinFile: String?
+    /// Write stdout to this file (created 0600) instead of returning it (streamed).
+    public var stdoutFile: String?
 
     public init(_ executable: String, _ arguments: [String], stdin: [UInt8]? = nil,
                 environment: [String: String] = [:], redact: Bool = false, timeout: Duration = .seconds(120)) {

@@ -41,16 +41,32 @@ public struct LocalRunner: CommandRunner {
         }()
         let limit = outputLimit
         let work: @Sendable () async throws -> CommandResult = {
-            let result = try await Subprocess.run(
-                executable, arguments: Arguments(command.arguments), environment: .inherit.updating(updates),
-                platformOptions: options, input: .array(command.stdin ?? []),
-                output: .bytes(limit: limit), error: .bytes(limit: limit))
-            let code: Int32
-            switch result.terminationStatus {
-            case .exited(let status): code = status
-            case .signaled(let signal): code = 128 + signal
+            // Streams to and from files keep moor's memory bounded whatever the size (a backup).
+            let stdinFile = try command.stdinFile.map { try FileDescriptor.open(FilePath($0), .readOnly) }
+            let stdoutFile = try command.stdoutFile.map {
+                try FileDescriptor.open(FilePath($0), .writeOnly, options: [.create, .truncate], permissions: [.ownerReadWrite])
             }
-            return CommandResult(exitCode: code, stdout: result.standardOutput, stderr: result.standardError)
+            func spawn<I: InputProtocol, O: OutputProtocol>(_ input: I, _ output: O, _ bytes: (O.OutputType) -> [UInt8]) async throws -> CommandResult {
+                let result = try await Subprocess.run(
+                    executable, arguments: Arguments(command.arguments), environment: .inherit.updating(updates),
+                    platformOptions: options, input: input, output: output, error: .bytes(limit: limit))
+                let code: Int32
+                switch result.terminationStatus {
+                case .exited(let status): code = status
+                case .signaled(let signal): code = 128 + signal
+                }
+                return CommandResult(exitCode: code, stdout: bytes(result.standardOutput), stderr: result.standardError)
+            }
+            switch (stdinFile, stdoutFile) {
+            case (let input?, let output?):
+                return try await spawn(.fileDescriptor(input, closeAfterSpawningProcess: true), .fileDescriptor(output, closeAfterSpawningProcess: true)) { _ in [] }
+            case (let input?, nil):
+                return try await spawn(.fileDescriptor(input, closeAfterSpawningProcess: true), .bytes(limit: limit)) { $0 }
+            case (nil, let output?):
+                return try await spawn(.array(command.stdin ?? []), .fileDescriptor(output, closeAfterSpawningProcess: true)) { _ in [] }
+            case (nil, nil):
+                return try await spawn(.array(command.stdin ?? []), .bytes(limit: limit)) { $0 }
+            }
         }
         do {
             return try await withThrowingTaskGroup(of: CommandResult?.self) { group in

@@ -31,7 +31,10 @@ public struct SSHRunner: CommandRunner {
             words = ["env"] + command.environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" } + words
         }
         if let token { words = ["sh", "-c", #""$@"; exit $?"#, token] + words }
-        return ssh(words, stdin: command.stdin, redact: command.redact, timeout: command.timeout)
+        var wrapped = ssh(words, stdin: command.stdin, redact: command.redact, timeout: command.timeout)
+        wrapped.stdinFile = command.stdinFile
+        wrapped.stdoutFile = command.stdoutFile
+        return wrapped
     }
 
     func ssh(_ words: [String], stdin: [UInt8]?, redact: Bool, timeout: Duration) -> Command {
