@@ -25,6 +25,7 @@ let package = Package(
         .target(name: "MoorCore", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "MoorSystem", dependencies: [
             "MoorCore",
+            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Subprocess", package: "swift-subprocess"),
             .product(name: "Logging", package: "swift-log"),
         ]),

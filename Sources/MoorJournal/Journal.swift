@@ -44,6 +44,28 @@ public struct FollowUp: Sendable, Equatable, Codable {
     public var createdAt: Date
 }
 
+/// A migration or rollback: its steps done so far, the old cluster's settings, the backup.
+public struct Migration: Sendable, Equatable {
+    public struct Step: Sendable, Equatable {
+        public var name: String
+        public var detail: String?
+    }
+
+    public var id: Int64
+    /// `migrate` or `rollback`.
+    public var kind: String
+    public var startedAt: Date
+    public var finishedAt: Date?
+    /// The settings of the cluster before (JSON), for rollback.
+    public var snapshot: String?
+    /// The backup directory.
+    public var backup: String?
+    public var steps: [Step]
+
+    public func done(_ step: String) -> Bool { steps.contains { $0.name == step } }
+    public func detail(_ step: String) -> String? { steps.last { $0.name == step }?.detail }
+}
+
 /// How a run ended, as the journal keeps it.
 public enum RunOutcome: String, Sendable {
     case ok
@@ -63,6 +85,12 @@ public protocol Journal: Sendable {
     func completeFollowUp(_ id: Int64) throws
     func runs(limit: Int) throws -> [RunRecord]
     func changes(run: Int64) throws -> [ChangeRecord]
+    // A migration (or rollback) spans runs: each resumed run finishes its steps.
+    func openMigration(kind: String, labFile: String, snapshot: String?) throws -> Migration
+    func migrations(limit: Int) throws -> [Migration]
+    func completeStep(_ step: String, detail: String?, migration: Int64) throws
+    func setMigration(_ id: Int64, snapshot: String?, backup: String?) throws
+    func finishMigration(_ id: Int64) throws
     // Used through RunHandle.
     func record(_ change: ChangeRecord) throws
     func addFollowUp(run: Int64, kind: String, resource: String, detail: String) throws -> Int64

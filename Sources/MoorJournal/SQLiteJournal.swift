@@ -40,6 +40,19 @@ public final class SQLiteJournal: Journal {
                   createdAt DATETIME NOT NULL, doneAt DATETIME);
                 """)
         }
+        migrator.registerMigration("v2 migrations") { db in
+            try db.execute(sql: """
+                CREATE TABLE migration (
+                  id INTEGER PRIMARY KEY AUTOINCREMENT,
+                  kind TEXT NOT NULL, labFile TEXT NOT NULL,
+                  startedAt DATETIME NOT NULL, finishedAt DATETIME,
+                  snapshot TEXT, backup TEXT);
+                CREATE TABLE migrationStep (
+                  id INTEGER PRIMARY KEY AUTOINCREMENT,
+                  migrationId INTEGER NOT NULL REFERENCES migration(id),
+                  step TEXT NOT NULL, detail TEXT, doneAt DATETIME NOT NULL);
+                """)
+        }
         return migrator
     }
 
@@ -125,6 +138,48 @@ public final class SQLiteJournal: Journal {
                 ChangeRecord(runID: row["runId"], resource: row["resource"], action: row["action"], summary: row["summary"],
                              before: row["before"], after: row["after"])
             }
+        }
+    }
+
+    // MARK: migrations
+
+    public func openMigration(kind: String, labFile: String, snapshot: String?) throws -> Migration {
+        try queue.write { db in
+            try db.execute(sql: "INSERT INTO migration (kind, labFile, startedAt, snapshot) VALUES (?, ?, ?, ?)",
+                           arguments: [kind, labFile, Date(), snapshot])
+            return Migration(id: db.lastInsertedRowID, kind: kind, startedAt: Date(), finishedAt: nil, snapshot: snapshot, backup: nil, steps: [])
+        }
+    }
+
+    public func migrations(limit: Int) throws -> [Migration] {
+        try queue.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM migration ORDER BY id DESC LIMIT ?", arguments: [limit]).map { row in
+                let id: Int64 = row["id"]
+                let steps = try Row.fetchAll(db, sql: "SELECT step, detail FROM migrationStep WHERE migrationId = ? ORDER BY id", arguments: [id])
+                    .map { Migration.Step(name: $0["step"], detail: $0["detail"]) }
+                return Migration(id: id, kind: row["kind"], startedAt: row["startedAt"], finishedAt: row["finishedAt"],
+                                 snapshot: row["snapshot"], backup: row["backup"], steps: steps)
+            }
+        }
+    }
+
+    public func completeStep(_ step: String, detail: String?, migration: Int64) throws {
+        try queue.write { db in
+            try db.execute(sql: "INSERT INTO migrationStep (migrationId, step, detail, doneAt) VALUES (?, ?, ?, ?)",
+                           arguments: [migration, step, detail, Date()])
+        }
+    }
+
+    public func setMigration(_ id: Int64, snapshot: String?, backup: String?) throws {
+        try queue.write { db in
+            if let snapshot { try db.execute(sql: "UPDATE migration SET snapshot = ? WHERE id = ?", arguments: [snapshot, id]) }
+            if let backup { try db.execute(sql: "UPDATE migration SET backup = ? WHERE id = ?", arguments: [backup, id]) }
+        }
+    }
+
+    public func finishMigration(_ id: Int64) throws {
+        try queue.write { db in
+            try db.execute(sql: "UPDATE migration SET finishedAt = ? WHERE id = ?", arguments: [Date(), id])
         }
     }
 }
