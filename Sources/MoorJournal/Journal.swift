@@ -49,6 +49,11 @@ public struct Migration: Sendable, Equatable {
     public struct Step: Sendable, Equatable {
         public var name: String
         public var detail: String?
+
+        public init(name: String, detail: String?) {
+            self.name = name
+            self.detail = detail
+        }
     }
 
     public var id: Int64

@@ -51,7 +51,7 @@ struct MinikubeStandIn {
                 return Outcome(80, stderr: "X Exiting due to GUEST_STATUS: state: unknown state \"\(name)\"\n")
             }
             let words = Array(arguments.drop { $0 != "--" }.dropFirst())
-            return try NodeShell(root: store.nodeRoot(name), profile: profile).run(words, stdin: stdin)
+            return try NodeShell(root: store.nodeRoot(name), profile: profile, duOverrideKiB: world.duOverrideKiB).run(words, stdin: stdin)
         default:
             return Outcome(14, stderr: "Error: unknown command \"\(arguments.first ?? "")\" for \"minikube\"\n")
         }

@@ -4,6 +4,8 @@ import Foundation
 public struct Outcome: Sendable {
     public var exitCode: Int32
     public var stdout: String
+    /// Binary output (a tar archive), written instead of `stdout` when set.
+    public var stdoutData: Data?
     public var stderr: String
 
     init(_ exitCode: Int32 = 0, stdout: String = "", stderr: String = "") {
@@ -82,7 +84,7 @@ public enum StandIn {
         let input = FileHandle.standardInput.readDataToEndOfFile()
         let outcome = run(tool: tool, arguments: Array(CommandLine.arguments.dropFirst()), stdin: input,
                           store: WorldStore(directory: directory))
-        FileHandle.standardOutput.write(Data(outcome.stdout.utf8))
+        FileHandle.standardOutput.write(outcome.stdoutData ?? Data(outcome.stdout.utf8))
         FileHandle.standardError.write(Data(outcome.stderr.utf8))
         exit(outcome.exitCode)
     }

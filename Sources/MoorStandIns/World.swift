@@ -43,6 +43,8 @@ public struct World: Codable, Sendable {
     /// What a short-lived pod sees: `ok` or `fail` for DNS; by `server:export`, `ok` or `denied` for NFS.
     public var podDNS = "ok"
     public var nfs: [String: String] = [:]
+    /// What `du -sk` in a node says instead of measuring.
+    public var duOverrideKiB: Int?
     /// 1Password items: reference → value.
     public var opItems: [String: String] = [:]
     public init() {}

@@ -14,6 +14,8 @@ public protocol FileAccess: Sendable {
     /// Atomic (temporary file and rename), with `mode`, in a directory created 0700.
     func write(_ bytes: [UInt8], to path: String, mode: mode_t) throws
     func ensureDirectory(_ path: String) throws
+    /// Bytes available to this user on the file system holding `path`.
+    func freeBytes(_ path: String) -> Int?
 }
 
 extension FileAccess {
@@ -40,6 +42,12 @@ public struct LocalFiles: FileAccess {
     }
 
     public func ensureDirectory(_ path: String) throws { try Files.ensureDirectory(path) }
+
+    public func freeBytes(_ path: String) -> Int? {
+        var info = statvfs()
+        guard statvfs(path, &info) == 0 else { return nil }
+        return Int(info.f_bavail) * Int(info.f_frsize)
+    }
 }
 
 extension Files {

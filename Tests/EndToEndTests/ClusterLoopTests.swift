@@ -101,7 +101,7 @@ import MoorTestSupport
         #expect(plan.stdout.contains("cpus: 6 → 8"))
         let refused = try await lab.moor("up")
         #expect(refused.exit == 1)
-        #expect(refused.stderr == "error: cluster `minikube` must be recreated to change cpus (6 → 8); this deletes the cluster and everything in it: rerun with --allow-recreate\n")
+        #expect(refused.stderr == "error: cluster `minikube` must be recreated to change cpus (6 → 8); `moor migrate` does it and keeps the volumes (`moor up --allow-recreate` deletes the cluster and every volume in it)\n")
         #expect(lab.world.load().profiles["minikube"]?.cpus == 6)
         let allowed = try await lab.moor("up", "--allow-recreate")
         #expect(allowed.exit == 0, "\(allowed.stderr)")

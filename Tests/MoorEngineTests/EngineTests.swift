@@ -88,7 +88,7 @@ import MoorTestSupport
             Issue.record("no refusal")
         } catch let error as EngineError {
             #expect(error.code == .refused)
-            #expect(error.message == "cluster `minikube` must be recreated to change cpus (4 → 6); this deletes the cluster and everything in it: rerun with --allow-recreate")
+            #expect(error.message == "cluster `minikube` must be recreated to change cpus (4 → 6); `moor migrate` does it and keeps the volumes (`moor up --allow-recreate` deletes the cluster and every volume in it)")
         }
         #expect(!runner.commands.contains { $0.arguments.first == "delete" || $0.arguments.first == "start" })
     }

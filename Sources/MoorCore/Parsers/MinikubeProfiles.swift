@@ -10,7 +10,7 @@ public enum MinikubeProfiles {
     }
 
     /// The settings of a created cluster that the lab file can ask for.
-    public struct ProfileConfig: Sendable, Equatable {
+    public struct ProfileConfig: Sendable, Equatable, Codable {
         public var driver: String
         public var containerRuntime: String
         public var cpus: Int

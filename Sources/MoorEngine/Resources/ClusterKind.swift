@@ -35,7 +35,7 @@ struct ClusterKind: ResourceKind {
             let fields = change.fields.keys.sorted().map { key in
                 "\(key) (\(change.fields[key]?.from ?? "?") → \(change.fields[key]?.to ?? "?"))"
             }.joined(separator: ", ")
-            throw EngineError(.refused, "cluster `\(spec.name)` must be recreated to change \(fields); this deletes the cluster and everything in it: rerun with --allow-recreate")
+            throw EngineError(.refused, "cluster `\(spec.name)` must be recreated to change \(fields); `moor migrate` does it and keeps the volumes (`moor up --allow-recreate` deletes the cluster and every volume in it)")
         }
         if ClusterDiff.needsDocker(spec, observed, change: change) {
             if let problem = observed.dockerProblem { throw EngineError(.refused, problem) }
@@ -54,7 +54,7 @@ struct ClusterKind: ResourceKind {
             progress.note("starting cluster \(spec.name)")
             _ = try await runner.output(Minikube.restart(profile: spec.name), host: label)
         case .recreate:
-            progress.note("deleting cluster \(spec.name) to recreate it")
+            progress.note("deleting cluster \(spec.name) to recreate it: its volumes go with it (`moor migrate` keeps them)")
             _ = try await runner.output(Minikube.delete(profile: spec.name), host: label)
             progress.note("creating cluster \(spec.name) (minikube start; this takes a few minutes)")
             _ = try await runner.output(Minikube.start(spec), host: label)

@@ -42,6 +42,15 @@ public enum Minikube {
         Command("minikube", ["ssh", "-p", profile, "--"] + words.map(ShellQuote.quote), stdin: stdin, timeout: .seconds(60))
     }
 
+    /// `minikube ssh` through OpenSSH (`--native-ssh=false`): no terminal, so binary output
+    /// (a tar archive) arrives intact. Streams from and to files; long timeout.
+    public static func sshBinary(profile: String, _ words: [String], stdinFile: String? = nil, stdoutFile: String? = nil) -> Command {
+        var command = Command("minikube", ["ssh", "-p", profile, "--native-ssh=false", "--"] + words.map(ShellQuote.quote), timeout: .seconds(4 * 3600))
+        command.stdinFile = stdinFile
+        command.stdoutFile = stdoutFile
+        return command
+    }
+
     static func size(_ mebibytes: Int) -> String {
         mebibytes % 1024 == 0 ? "\(mebibytes / 1024)g" : "\(mebibytes)mb"
     }
@@ -69,6 +78,29 @@ public enum NodeCommands {
     /// The node's dockerd storage driver: `overlay2`, or `overlayfs` with the containerd image store.
     public static func dockerStorageDriver() -> [String] {
         ["docker", "info", "--format", "{{.Driver}} {{json .DriverStatus}}"]
+    }
+
+    /// minikube's hostpath provisioner keeps every PersistentVolume's data here, by claim.
+    public static let volumes = "/tmp/hostpath-provisioner"
+
+    /// The volume tree as a tar archive on stdout, owners and modes kept.
+    public static func archiveVolumes() -> [String] {
+        ["sudo", "sh", "-c", #"mkdir -p "$1" && tar -C "$1" -cf - ."#, "sh", volumes]
+    }
+
+    /// A tar archive on stdin unpacked into the volume tree, owners and modes kept.
+    public static func restoreVolumes() -> [String] {
+        ["sudo", "sh", "-c", #"mkdir -p "$1" && tar -C "$1" -xpf -"#, "sh", volumes]
+    }
+
+    /// The tree's manifest (see `BackupManifest.script`).
+    public static func volumeManifest() -> [String] {
+        ["sudo", "sh", "-c", #"mkdir -p "$1" && "# + BackupManifest.script, "sh", volumes]
+    }
+
+    /// The tree's size in KiB.
+    public static func volumeSize() -> [String] {
+        ["sudo", "sh", "-c", #"mkdir -p "$1" && du -sk "$1""#, "sh", volumes]
     }
 
     public static func restartContainerd() -> [String] {

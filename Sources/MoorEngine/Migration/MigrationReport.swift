@@ -1,0 +1,44 @@
+import Foundation
+import MoorCore
+
+/// What `moor migrate` or `moor rollback` did.
+public struct MigrationReport: Sendable, Encodable {
+    public struct Step: Sendable, Encodable {
+        public var name: String
+        /// `done` (this run), `already done` (an earlier run), `would run` (dry run).
+        public var state: String
+        public var detail: String?
+        public var seconds: Double?
+    }
+
+    public var migration: Int64?
+    public var kind: String
+    public var from: String
+    public var to: String
+    public var steps: [Step]
+    /// `moor check`'s summary after the migration.
+    public var checks: CheckReport.Summary?
+    /// After a rollback: lab file keys that still ask for the new settings.
+    public var labStillAsks: [String]
+}
+
+extension ClusterSpec {
+    /// The spec that recreates a cluster with the settings `config` recorded (the rest as `lab`).
+    public static func recreating(_ config: MinikubeProfiles.ProfileConfig, like lab: ClusterSpec) -> ClusterSpec {
+        var spec = lab
+        spec.driver = config.driver
+        spec.containerRuntime = config.containerRuntime.isEmpty ? nil : config.containerRuntime
+        spec.cpus = config.cpus > 0 ? config.cpus : nil
+        spec.memoryMiB = config.memoryMiB > 0 ? config.memoryMiB : nil
+        spec.diskMiB = config.diskMiB > 0 ? config.diskMiB : nil
+        spec.apiServer.port = config.apiServerPort
+        spec.apiServer.names = config.apiServerNames
+        spec.apiServer.listenAddress = config.listenAddress.isEmpty ? nil : config.listenAddress
+        return spec
+    }
+
+    /// `docker, containerd, 6 CPUs, 11GiB`.
+    public var settingsText: String {
+        [driver, containerRuntime, cpus.map { "\($0) CPUs" }, memoryMiB.map(ClusterSettings.size)].compactMap { $0 }.joined(separator: ", ")
+    }
+}
