@@ -82,6 +82,7 @@ let package = Package(
         .testTarget(name: "EndToEndTests", dependencies: [
             "MoorCore", "MoorTestSupport", "MoorStandIns", "moor", "moor-standin",
             .product(name: "Subprocess", package: "swift-subprocess"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
     ]
 )
