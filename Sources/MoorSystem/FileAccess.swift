@@ -73,9 +73,11 @@ extension Files {
         if Int(info.st_size) > limit {
             throw SystemError(code: .tooLarge, message: "\(path) is \(info.st_size) bytes, more than the \(limit) bytes moor reads")
         }
-        var bytes = [UInt8](repeating: 0, count: limit + 1)
+        // Room for the size stat gave, plus one byte to notice a file that grew; more only if it did.
+        var bytes = [UInt8](repeating: 0, count: min(limit, max(0, Int(info.st_size))) + 1)
         var total = 0
         while total <= limit {
+            if total == bytes.count { bytes += [UInt8](repeating: 0, count: min(65_536, limit + 1 - total)) }
             let count = bytes.withUnsafeMutableBytes { buffer in
                 Glue.read(fd, buffer.baseAddress! + total, buffer.count - total)
             }
