@@ -109,6 +109,8 @@ import MoorTestSupport
               nfs:
                 - {name: torrents, server: sifaka, export: /volume1/torrents, clients: [192.168.1.0/24, 100.64.0.0/10]}
                 - {name: media, server: sifaka, export: /volume1/media}
+            doctor:
+              image: registry.tail8d86e.ts.net/library/busybox:1.36
 
             """)
         try lab.world.update { $0.nfs = ["sifaka:/volume1/media": "ok"] }
@@ -122,6 +124,7 @@ import MoorTestSupport
         try lab.world.update { $0.nfs["sifaka:/volume1/torrents"] = "ok" }
         #expect(try await lab.moor("doctor", "--only", "nfs-exports").exit == 0)
         #expect(lab.world.calls().contains { $0.starts(with: ["kubectl", "delete", "pod"]) }, "the pods are deleted afterwards")
+        #expect(lab.world.calls().contains { $0.contains("--image=registry.tail8d86e.ts.net/library/busybox:1.36") }, "doctor.image")
     }
 
     @Test func everyDiagnosisRunsAndOneFailureNeverStopsTheOthers() async throws {

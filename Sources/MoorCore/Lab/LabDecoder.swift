@@ -1,7 +1,7 @@
 /// Reads the top level of a lab file and its infrastructure sections.
 enum LabDecoder {
     static let topKeys = ["version", "hosts", "cluster", "expose", "remoteAccess", "kubeContext",
-                          "gitops", "secrets", "storage", "checks"]
+                          "gitops", "secrets", "storage", "doctor", "checks"]
 
     static func decode(_ root: NodeReader) -> LabFile? {
         guard let top = root.mapping(keys: topKeys) else { return nil }
@@ -20,6 +20,13 @@ enum LabDecoder {
         lab.gitops = top["gitops"].flatMap(gitops)
         lab.secrets = top["secrets"].flatMap(secrets) ?? []
         lab.storage = top["storage"].flatMap(storage)
+        if let doctor = top["doctor"]?.mapping(keys: ["image"]), let image = doctor["image"]?.string() {
+            if image.isEmpty || image.contains(where: { $0.isWhitespace }) {
+                doctor["image"]?.error("`doctor.image` must be an image reference such as busybox:1.36, found `\(image)`")
+            } else {
+                lab.doctorImage = image
+            }
+        }
         if let node = top["checks"] {
             lab.checks = CheckDecoder.checks(node, hostNames: hostNames)
         }

@@ -9,6 +9,8 @@ public struct LabFile: Sendable, Equatable {
     public var gitops: GitOpsSpec?
     public var secrets: [SecretTemplateSpec]
     public var storage: StorageSpec?
+    /// The image of `moor doctor`'s short-lived pods (DNS, NFS); pulled through the mirrors.
+    public var doctorImage: String?
     public var checks: [CheckSpec]
 
     public init(version: Int = 1, hosts: [HostSpec] = [], cluster: ClusterSpec? = nil, expose: ExposeSpec? = nil,

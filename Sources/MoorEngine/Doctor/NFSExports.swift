@@ -21,8 +21,8 @@ struct NFSExports: DiagnosisKind {
         var mounts: [Mount] = []
         for export in lab.storage?.nfs ?? [] {
             let pod = "moor-doctor-nfs-\(String(UInt32.random(in: 0...UInt32.max), radix: 36))"
-            let result = try await kube.run(["run", pod, "--image=\(PodDNS.image)", "--restart=Never", "--rm", "-i", "--quiet",
-                                             "--overrides=\(Self.overrides(pod: pod, export: export))", "--command", "--", "ls", "/mnt/nfs"])
+            let result = try await kube.run(["run", pod, "--image=\(lab.doctorImage ?? PodDNS.image)", "--restart=Never", "--rm", "-i", "--quiet",
+                                             "--overrides=\(Self.overrides(pod: pod, export: export, image: lab.doctorImage ?? PodDNS.image))", "--command", "--", "ls", "/mnt/nfs"])
             _ = try? await kube.run(["delete", "pod", pod, "--ignore-not-found", "--wait=false"], timeout: .seconds(30))
             let lines = (result.stdoutText + result.stderrText).split(separator: "\n").map(String.init).filter { !$0.isEmpty }
             mounts.append(Mount(export: export, exitCode: result.exitCode, output: Array(lines.prefix(6))))
@@ -31,9 +31,9 @@ struct NFSExports: DiagnosisKind {
     }
 
     /// The pod with the export mounted read-only at /mnt/nfs, as one JSON argument.
-    static func overrides(pod: String, export: NFSExport) -> String {
+    static func overrides(pod: String, export: NFSExport, image: String) -> String {
         let spec: [String: Any] = ["spec": [
-            "containers": [["name": pod, "image": PodDNS.image, "command": ["ls", "/mnt/nfs"], "stdin": true, "stdinOnce": true,
+            "containers": [["name": pod, "image": image, "command": ["ls", "/mnt/nfs"], "stdin": true, "stdinOnce": true,
                             "volumeMounts": [["name": "nfs", "mountPath": "/mnt/nfs", "readOnly": true]]]],
             "volumes": [["name": "nfs", "nfs": ["server": export.server, "path": export.export, "readOnly": true]]],
         ]]

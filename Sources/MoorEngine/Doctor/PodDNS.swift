@@ -20,7 +20,7 @@ struct PodDNS: DiagnosisKind {
     func observe(_ session: ObservationSession) async throws -> Evidence {
         let kube = KubeAccess(lab: lab, context: session.context)
         let pod = "moor-doctor-dns-\(String(UInt32.random(in: 0...UInt32.max), radix: 36))"
-        let result = try await kube.run(["run", pod, "--image=\(Self.image)", "--restart=Never", "--rm", "-i", "--quiet", "--command", "--",
+        let result = try await kube.run(["run", pod, "--image=\(lab.doctorImage ?? Self.image)", "--restart=Never", "--rm", "-i", "--quiet", "--command", "--",
                                          "nslookup", "kubernetes.default.svc.cluster.local"])
         _ = try? await kube.run(["delete", "pod", pod, "--ignore-not-found", "--wait=false"], timeout: .seconds(30))
         let lines = (result.stdoutText + result.stderrText).split(separator: "\n").map(String.init).filter { !$0.isEmpty }
@@ -28,7 +28,7 @@ struct PodDNS: DiagnosisKind {
     }
 
     func verdict(_ evidence: Evidence) -> DiagnosisResult {
-        let shown = ["kubectl run … \(Self.image) -- nslookup kubernetes.default.svc.cluster.local: exit \(evidence.exitCode)"] + evidence.output.map { "  " + $0 }
+        let shown = ["kubectl run … \(lab.doctorImage ?? Self.image) -- nslookup kubernetes.default.svc.cluster.local: exit \(evidence.exitCode)"] + evidence.output.map { "  " + $0 }
         if evidence.exitCode == 0 {
             return DiagnosisResult(id: id, verdict: .ok, summary: "a new pod resolves kubernetes.default.svc.cluster.local", evidence: shown)
         }
