@@ -2,27 +2,30 @@ import ArgumentParser
 import MoorCore
 import MoorEngine
 
-/// `moor migrate`: recreate the cluster with the lab file's settings, keeping the volumes.
-struct Migrate: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Recreate the cluster to change what only a new cluster can change (driver, runtime, CPUs, memory, disk, certificate names), keeping its volumes; rerun to resume.")
-
-    @OptionGroup var options: GlobalOptions
-
+/// The flags of `migrate` and `rollback`.
+struct MigrationFlags: ParsableArguments {
     @Flag(help: "Print the steps and change nothing.")
     var dryRun = false
 
     @Option(help: "How long the rest of `up` may wait for ArgoCD and the apps, e.g. 15m.")
     var timeout = "15m"
 
-    @OptionGroup var writer: WriterOptions
-
     func validate() throws {
         guard Units.milliseconds(timeout) != nil else { throw ValidationError("--timeout takes a duration such as 15m") }
     }
+}
+
+/// `moor migrate`: recreate the cluster with the lab file's settings, keeping the volumes.
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Recreate the cluster to change what only a new cluster can change (driver, runtime, CPUs, memory, disk, certificate names), keeping its volumes; rerun to resume.")
+
+    @OptionGroup var options: GlobalOptions
+    @OptionGroup var flags: MigrationFlags
+    @OptionGroup var writer: WriterOptions
 
     func run() async throws {
-        try await MigrationCommand.run("migrate", options: options, writer: writer, dryRun: dryRun, timeout: timeout)
+        try await MigrationCommand.run("migrate", options: options, writer: writer, dryRun: flags.dryRun, timeout: flags.timeout)
     }
 }
 
@@ -32,21 +35,11 @@ struct Rollback: AsyncParsableCommand {
         abstract: "Recreate the cluster with the settings it had before the last `moor migrate`, and restore that migration's backup; rerun to resume.")
 
     @OptionGroup var options: GlobalOptions
-
-    @Flag(help: "Print the steps and change nothing.")
-    var dryRun = false
-
-    @Option(help: "How long the rest of `up` may wait for ArgoCD and the apps, e.g. 15m.")
-    var timeout = "15m"
-
+    @OptionGroup var flags: MigrationFlags
     @OptionGroup var writer: WriterOptions
 
-    func validate() throws {
-        guard Units.milliseconds(timeout) != nil else { throw ValidationError("--timeout takes a duration such as 15m") }
-    }
-
     func run() async throws {
-        try await MigrationCommand.run("rollback", options: options, writer: writer, dryRun: dryRun, timeout: timeout)
+        try await MigrationCommand.run("rollback", options: options, writer: writer, dryRun: flags.dryRun, timeout: flags.timeout)
     }
 }
 
