@@ -9,7 +9,7 @@ public struct Moor: AsyncParsableCommand {
             Exit codes: 0 success or in sync; 1 error; 2 plan: changes pending, check/doctor: something failed; 64 usage; 65 invalid lab file; 130 interrupted.
             State (journal, ssh sockets) lives in $MOOR_STATE_DIR, default $XDG_STATE_HOME/moor.
             """,
-        version: "0.1.0",
+        version: "0.2.0",
         subcommands: [Validate.self, PlanCommand.self, Up.self, Migrate.self, Rollback.self, Status.self, CheckCommand.self, ProbeCommand.self, KubeconfigCommand.self, AppsCommand.self, SecretsCommand.self, DoctorCommand.self, History.self, Demo.self])
 
     public init() {}

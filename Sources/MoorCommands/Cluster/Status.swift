@@ -4,7 +4,7 @@ import MoorEngine
 
 /// `moor status`: the cluster's state, API port, exposure and mirrors as they are now.
 struct Status: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show the cluster, its API server host port, exposure and mirrors.")
+    static let configuration = CommandConfiguration(abstract: "Show the cluster, its API server host port, exposure, mirrors, and ArgoCD with its apps.")
 
     @OptionGroup var options: GlobalOptions
 
