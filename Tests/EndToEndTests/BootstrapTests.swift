@@ -112,6 +112,15 @@ import MoorTestSupport
         #expect(cached.count == 1)
     }
 
+    @Test func anAppTheRootNeverCreatesIsReportedAsMissing() async throws {
+        try lab.writeLab(labText(manifest: manifestURL).replacingOccurrences(of: "apps: [apps, grafana, miniflux]", with: "apps: [apps, grafana, devpi]"))
+        let up = try await lab.moorWith(["MINIFLUX_DB_PASSWORD": "pw-0123456789"], "up", "--timeout", "5s")
+        #expect(up.exit == 1)
+        #expect(up.stderr.contains("devpi: missing (apps has not created it)"), "\(up.stderr)")
+        let error = String(up.stderr.split(separator: "\n").last { $0.hasPrefix("error:") } ?? "")
+        #expect(error.hasPrefix("error: 1 app(s) not Synced and Healthy"), "grafana is Healthy, so only devpi is stuck: \(error)")
+    }
+
     @Test func anUnreachableManifestIsNamedWithTheWayOut() async throws {
         let closed = try await TestServer.start(.silent)
         let port = closed.port
