@@ -14,9 +14,26 @@ public final class SQLiteJournal: Journal {
         configuration.busyMode = .timeout(10)
         // One connection (a pool's readers are not needed by a short command), in WAL mode.
         if path != ":memory:" { configuration.journalMode = .wal }
-        queue = path == ":memory:" ? try DatabaseQueue(configuration: configuration)
-                                   : try DatabaseQueue(path: path, configuration: configuration)
-        try Self.migrator.migrate(queue)
+        queue = try Self.open(path, configuration)
+    }
+
+    /// Two moor processes opening a new journal at once race twice: switching it to WAL needs
+    /// the file to themselves (`database is locked`, which the busy timeout does not cover),
+    /// and both find a migration unapplied (the second's CREATE fails, its transaction rolled
+    /// back). Opening again sees the first's work done.
+    static func open(_ path: String, _ configuration: Configuration) throws -> any DatabaseWriter {
+        var attempt = 0
+        while true {
+            do {
+                let queue = path == ":memory:" ? try DatabaseQueue(configuration: configuration)
+                                               : try DatabaseQueue(path: path, configuration: configuration)
+                try migrator.migrate(queue)
+                return queue
+            } catch let error as DatabaseError where attempt < 10 && [ResultCode.SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_ERROR].contains(error.resultCode.primaryResultCode) {
+                attempt += 1
+                usleep(10_000 * UInt32(attempt))
+            }
+        }
     }
 
     static var migrator: DatabaseMigrator {

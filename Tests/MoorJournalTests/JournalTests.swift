@@ -59,6 +59,20 @@ import MoorTestSupport
         #expect(try first.runs(limit: 200).count == 100)
     }
 
+    @Test func processesOpeningANewJournalTogetherAllSucceed() async throws {
+        for round in 0..<20 {
+            let scratch = try Scratch()
+            let path = scratch.path + "/journal.sqlite"
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<6 {
+                    group.addTask { _ = try SQLiteJournal(path: path) }
+                }
+                try await group.waitForAll()
+            }
+            #expect(try SQLiteJournal(path: path).runs(limit: 1).isEmpty, "round \(round)")
+        }
+    }
+
     @Test func aFileThatIsNotADatabaseIsAnError() throws {
         let scratch = try Scratch()
         let path = try scratch.write("journal.sqlite", "this is not sqlite, just text that is long enough to matter")
