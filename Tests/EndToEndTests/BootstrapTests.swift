@@ -74,7 +74,7 @@ import MoorTestSupport
 
         // The miniflux password is not available yet: everything else goes ahead, and the app
         // that needs it is named with the Secret and the template that makes it.
-        let first = try await lab.moor("up", "--timeout", "8s")
+        let first = try await lab.moor("up", "--timeout", "15s")
         #expect(first.exit == 1)
         #expect(first.stderr.contains("secret:miniflux/miniflux-config stays missing"), "\(first.stderr)")
         #expect(first.stderr.contains("miniflux: Progressing — Secret miniflux/miniflux-config is missing (template argocd/manifests/miniflux/secret.yaml.tpl)"), "\(first.stderr)")
@@ -114,7 +114,7 @@ import MoorTestSupport
 
     @Test func anAppTheRootNeverCreatesIsReportedAsMissing() async throws {
         try lab.writeLab(labText(manifest: manifestURL).replacingOccurrences(of: "apps: [apps, grafana, miniflux]", with: "apps: [apps, grafana, devpi]"))
-        let up = try await lab.moorWith(["MINIFLUX_DB_PASSWORD": "pw-0123456789"], "up", "--timeout", "5s")
+        let up = try await lab.moorWith(["MINIFLUX_DB_PASSWORD": "pw-0123456789"], "up", "--timeout", "12s")
         #expect(up.exit == 1)
         #expect(up.stderr.contains("devpi: missing (apps has not created it)"), "\(up.stderr)")
         let error = String(up.stderr.split(separator: "\n").last { $0.hasPrefix("error:") } ?? "")
