@@ -7,6 +7,7 @@ TLS peer that never answers (2 s timeout), against a serial baseline measured in
 Bar: moor check finishes within 1.1x the slowest single check (the 2 s timeout, so ~2.2 s);
 the serial baseline (the seed's bash loop, one check after another) takes over 10 s.
 """
+import loopback
 import argparse, http.server, json, os, shutil, socket, ssl, statistics, subprocess, sys, tempfile, threading, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -34,19 +35,8 @@ def certificates(work):
     return key, cert
 
 
-class Server(http.server.ThreadingHTTPServer):
-    # A class attribute: listen() runs in the constructor, so setting it afterwards is too late.
-    request_queue_size = 1024
-    daemon_threads = True
-
-
 def serve_https(key, cert):
-    server = Server(("127.0.0.1", 0), Slow)
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(cert, key)
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server.server_address[1]
+    return loopback.serve_https(Slow, key, cert)
 
 
 def serve_silent():

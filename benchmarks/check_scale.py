@@ -8,6 +8,7 @@ the same run (wall, user+sys CPU and peak RSS of each child, best of N).
 
 Bars (2-core machine): moor's wall <= Python's, moor's CPU <= Python's, moor's RSS < 64 MiB.
 """
+import loopback
 import argparse, http.server, json, os, shutil, ssl, subprocess, sys, tempfile, textwrap, threading, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -47,20 +48,8 @@ def private_ca(work):
     return ca, key, cert
 
 
-class Server(http.server.ThreadingHTTPServer):
-    # A class attribute: listen() runs in the constructor, so setting it afterwards is too late
-    # (a backlog of 5 drops SYNs under load and costs 1 s retransmits).
-    request_queue_size = 1024
-    daemon_threads = True
-
-
 def serve(key, cert):
-    server = Server(("127.0.0.1", 0), Health)
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(cert, key)
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server.server_address[1]
+    return loopback.serve_https(Health, key, cert)
 
 
 BASELINE = textwrap.dedent("""

@@ -39,17 +39,7 @@ struct Up: AsyncParsableCommand {
         let apps = (report.observed["app"] as? [Application]).flatMap { list in (try? AppsEngine(lab: lab, labPath: path, context: context))?.rows(list) }
         switch options.output {
         case .json:
-            struct Document: Encodable {
-                var report: UpReport
-                var apps: [AppsEngine.Row]?
-                func encode(to encoder: any Encoder) throws {
-                    try report.encode(to: encoder)
-                    var container = encoder.container(keyedBy: CodingKeys.self)
-                    try container.encodeIfPresent(apps, forKey: .apps)
-                }
-                enum CodingKeys: String, CodingKey { case apps }
-            }
-            try Console.json(Document(report: report, apps: apps))
+            try Console.json(JSONWithField(base: report, key: "apps", value: apps, nullWhenAbsent: false))
         case .text:
             Console.out(PlanText.render(report))
             if let apps, !apps.isEmpty {

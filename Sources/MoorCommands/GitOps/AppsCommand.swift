@@ -97,17 +97,7 @@ struct AppsRetarget: AsyncParsableCommand {
         }
         switch options.output {
         case .json:
-            struct Report: Encodable {
-                var retarget: RetargetReport
-                var sync: SyncReport?
-                func encode(to encoder: any Encoder) throws {
-                    try retarget.encode(to: encoder)
-                    var container = encoder.container(keyedBy: CodingKeys.self)
-                    try container.encode(sync, forKey: .sync)
-                }
-                enum CodingKeys: String, CodingKey { case sync }
-            }
-            try Console.json(Report(retarget: report, sync: synced))
+            try Console.json(JSONWithField(base: report, key: "sync", value: synced, nullWhenAbsent: true))
         case .text:
             var lines = report.retargeted.map { "retargeted \($0.name)\($0.source.map { " (source \($0))" } ?? ""): \($0.from) → \($0.to)" }
             if !report.unchanged.isEmpty { lines.append("already on \(report.revision): \(report.unchanged.joined(separator: ", "))") }

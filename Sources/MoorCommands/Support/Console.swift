@@ -28,3 +28,27 @@ public struct StderrProgress: ProgressReporter {
     public init() {}
     public func note(_ line: String) { Console.err("moor: \(line)") }
 }
+
+/// A JSON document with one more key: `base`'s keys, then `key` (written as null when `value`
+/// is nil and `nullWhenAbsent`, else left out). Keeps `-o json` one document.
+struct JSONWithField<Base: Encodable, Value: Encodable>: Encodable {
+    var base: Base
+    var key: String
+    var value: Value?
+    var nullWhenAbsent: Bool
+
+    struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        try base.encode(to: encoder)
+        var container = encoder.container(keyedBy: Key.self)
+        if nullWhenAbsent { try container.encode(value, forKey: Key(stringValue: key)) } else {
+            try container.encodeIfPresent(value, forKey: Key(stringValue: key))
+        }
+    }
+}

@@ -120,7 +120,5 @@ public struct UpstreamChanges: Sendable, Equatable {
 
     public init(_ changes: [Change] = []) { self.changes = changes }
 
-    public func of(kind: String) -> [Change] { changes.filter { $0.id.kind == kind } }
-
     public func changes(kind: String) -> Bool { changes.contains { $0.id.kind == kind } }
 }
