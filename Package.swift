@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         .target(name: "MoorCore", dependencies: [.product(name: "Yams", package: "Yams")]),
@@ -47,6 +49,15 @@ let package = Package(
             "MoorCore", "MoorSystem", "MoorJournal", "MoorProbe",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        .target(name: "MoorWatch", dependencies: [
+            "MoorCore", "MoorSystem", "MoorEngine", "MoorJournal", "MoorProbe",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
         .target(name: "MoorStandIns", dependencies: [
             "MoorCore",
             .product(name: "Yams", package: "Yams"),
@@ -58,8 +69,9 @@ let package = Package(
             .product(name: "SwiftASN1", package: "swift-asn1"),
         ]),
         .target(name: "MoorCommands", dependencies: [
-            "MoorCore", "MoorSystem", "MoorEngine", "MoorJournal", "MoorProbe",
+            "MoorCore", "MoorSystem", "MoorEngine", "MoorJournal", "MoorProbe", "MoorWatch",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "moor", dependencies: ["MoorCommands"]),
@@ -79,6 +91,7 @@ let package = Package(
         .testTarget(name: "MoorJournalTests", dependencies: ["MoorJournal", "MoorTestSupport"]),
         .testTarget(name: "MoorEngineTests", dependencies: ["MoorEngine", "MoorTestSupport", "MoorStandIns"]),
         .testTarget(name: "MoorProbeTests", dependencies: ["MoorProbe", "MoorTestSupport"]),
+        .testTarget(name: "MoorWatchTests", dependencies: ["MoorWatch", "MoorEngine", "MoorTestSupport", "MoorStandIns"]),
         .testTarget(name: "EndToEndTests", dependencies: [
             "MoorCore", "MoorTestSupport", "MoorStandIns", "moor", "moor-standin",
             .product(name: "Subprocess", package: "swift-subprocess"),

@@ -96,6 +96,9 @@ public protocol Journal: Sendable {
     func completeStep(_ step: String, detail: String?, migration: Int64) throws
     func setMigration(_ id: Int64, snapshot: String?, backup: String?) throws
     func finishMigration(_ id: Int64) throws
+    // `moor watch`'s alerts, by name: counts, firing, messages not yet delivered.
+    func alertStates() throws -> [String: AlertState]
+    func saveAlertState(_ state: AlertState, name: String) throws
     // Used through RunHandle.
     func record(_ change: ChangeRecord) throws
     func addFollowUp(run: Int64, kind: String, resource: String, detail: String) throws -> Int64

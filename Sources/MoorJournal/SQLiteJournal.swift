@@ -4,7 +4,7 @@ import MoorCore
 
 /// The journal in one SQLite file under the state directory.
 public final class SQLiteJournal: Journal {
-    private let queue: any DatabaseWriter
+    let queue: any DatabaseWriter
 
     /// Opens (creating if needed) the journal at `path`; `:memory:` for a throwaway one. A
     /// file is opened in WAL mode with a busy timeout, so concurrent moor processes wait for
@@ -68,6 +68,13 @@ public final class SQLiteJournal: Journal {
                   id INTEGER PRIMARY KEY AUTOINCREMENT,
                   migrationId INTEGER NOT NULL REFERENCES migration(id),
                   step TEXT NOT NULL, detail TEXT, doneAt DATETIME NOT NULL);
+                """)
+        }
+        migrator.registerMigration("v3 alerts") { db in
+            try db.execute(sql: """
+                CREATE TABLE alert (
+                  name TEXT PRIMARY KEY,
+                  state TEXT NOT NULL, updatedAt DATETIME NOT NULL);
                 """)
         }
         return migrator

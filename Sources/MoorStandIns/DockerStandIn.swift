@@ -1,4 +1,4 @@
-/// `docker port` and `docker info`, shaped like docker/cli's output.
+/// `docker port`, `docker info` and `docker events`, shaped like docker/cli's output.
 struct DockerStandIn {
     let store: WorldStore
 
@@ -8,6 +8,8 @@ struct DockerStandIn {
         let world = store.load()
         guard world.dockerRunning else { return Outcome(1, stderr: Self.daemonDown) }
         switch arguments.first {
+        case "events":
+            return DockerEvents.follow(Array(arguments.dropFirst()), store: store)
         case "port":
             guard arguments.count >= 2 else { return Outcome(1, stderr: "\"docker port\" requires at least 1 argument.\n") }
             let container = arguments[1]

@@ -19,8 +19,10 @@ struct MinikubeStandIn {
             guard world.dockerRunning else {
                 return Outcome(69, stderr: "X Exiting due to PROVIDER_DOCKER_NOT_RUNNING: \(DockerStandIn.daemonDown)")
             }
+            var started = true
             if var profile = world.profiles[name] {
-                if profile.state != "Running" { profile.hostPort = world.allocateAPIPort() }
+                started = profile.state != "Running"
+                if started { profile.hostPort = world.allocateAPIPort() }
                 profile.state = "Running"
                 world.profiles[name] = profile
             } else {
@@ -29,12 +31,15 @@ struct MinikubeStandIn {
                 try installDefaultFiles(name, names: profile.names, runtime: profile.runtime)
             }
             try store.save(world)
+            if started { DockerEvents.append("start", profile: name, store: store) }
             return Outcome(stdout: "* Done! kubectl is now configured to use \"\(name)\" cluster and \"default\" namespace by default\n")
         case "stop":
             guard world.profiles[name] != nil else { return notFound(name, json: false) }
             world.profiles[name]?.state = "Stopped"
             world.profiles[name]?.hostPort = nil
             try store.save(world)
+            DockerEvents.append("die", profile: name, store: store, exitCode: 130)
+            DockerEvents.append("stop", profile: name, store: store)
             return Outcome(stdout: "* 1 node stopped.\n")
         case "unpause":
             guard world.profiles[name] != nil else { return notFound(name, json: false) }

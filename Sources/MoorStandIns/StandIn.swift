@@ -60,15 +60,32 @@ public enum StandIn {
         return bin
     }
 
-    /// What a Docker Desktop restart does to minikube: every running cluster's published
-    /// API server port changes.
+    /// What a Docker Desktop restart does to minikube: the event streams end, and every
+    /// running cluster's node container starts again (a `start` event) with a new published
+    /// API server port.
     public static func simulateDockerRestart(store: WorldStore) throws {
+        DockerEvents.endStreams(store)
+        var restarted: [String] = []
         try store.update { world in
             for name in world.profiles.keys.sorted() where world.profiles[name]?.state == "Running" {
                 let port = world.allocateAPIPort()
                 world.profiles[name]?.hostPort = port
+                restarted.append(name)
             }
         }
+        for name in restarted { DockerEvents.append("start", profile: name, store: store) }
+    }
+
+    /// The node container of `profile` exits (a reboot, Docker quitting, an OOM kill): the
+    /// cluster is stopped, with `die` and `stop` events. minikube sets no restart policy,
+    /// so it stays stopped until someone (watch) starts it.
+    public static func simulateContainerStop(store: WorldStore, profile: String) throws {
+        try store.update { world in
+            world.profiles[profile]?.state = "Stopped"
+            world.profiles[profile]?.hostPort = nil
+        }
+        DockerEvents.append("die", profile: profile, store: store, exitCode: 137)
+        DockerEvents.append("stop", profile: profile, store: store)
     }
 
     /// The entry point of the `moor-standin` executable: a tool's stand-in when called by a
@@ -111,8 +128,14 @@ extension StandIn {
                     exit(64)
                 }
                 try simulateDockerRestart(store: WorldStore(directory: directory))
+            case "container-stop" where arguments.count == 2:
+                guard let directory = ProcessInfo.processInfo.environment["MOOR_STANDIN_DIR"] else {
+                    FileHandle.standardError.write(Data("moor-standin: MOOR_STANDIN_DIR is not set\n".utf8))
+                    exit(64)
+                }
+                try simulateContainerStop(store: WorldStore(directory: directory), profile: arguments[1])
             default:
-                FileHandle.standardError.write(Data("usage: moor-standin install BIN | moor-standin docker-restart | moor-standin kube-api STATE.json\n".utf8))
+                FileHandle.standardError.write(Data("usage: moor-standin install BIN | moor-standin docker-restart | moor-standin container-stop PROFILE | moor-standin kube-api STATE.json\n".utf8))
                 exit(64)
             }
         } catch {

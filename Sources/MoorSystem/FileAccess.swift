@@ -14,6 +14,8 @@ public protocol FileAccess: Sendable {
     /// Atomic (temporary file and rename), with `mode`, in a directory created 0700.
     func write(_ bytes: [UInt8], to path: String, mode: mode_t) throws
     func ensureDirectory(_ path: String) throws
+    /// Removes a file; a file already gone is not an error.
+    func remove(_ path: String) throws
     /// Bytes available to this user on the file system holding `path`.
     func freeBytes(_ path: String) -> Int?
 }
@@ -42,6 +44,12 @@ public struct LocalFiles: FileAccess {
     }
 
     public func ensureDirectory(_ path: String) throws { try Files.ensureDirectory(path) }
+
+    public func remove(_ path: String) throws {
+        guard unlink(path) == 0 || errno == ENOENT else {
+            throw SystemError(code: .io, message: "cannot remove \(path): \(String(cString: strerror(errno)))", argv: [])
+        }
+    }
 
     public func freeBytes(_ path: String) -> Int? {
         var info = statvfs()

@@ -45,6 +45,9 @@ public enum CommandEnd: Error, Equatable {
     case usage(String)
 }
 
+/// A command that handles SIGINT and SIGTERM itself (`watch` shuts down gracefully and exits 0).
+protocol HandlesOwnSignals: SendableMetatype {}
+
 /// The program: parse, run with Ctrl-C and SIGTERM cancelling the work, and turn every error
 /// into lines on stderr and an exit status.
 public enum MoorMain {
@@ -55,6 +58,7 @@ public enum MoorMain {
         } catch {
             Moor.exit(withError: error)
         }
+        let ownsSignals = command is any HandlesOwnSignals
         let work = Task { [command] in
             var command = command
             if var asyncCommand = command as? any AsyncParsableCommand {
@@ -63,7 +67,7 @@ public enum MoorMain {
                 try command.run()
             }
         }
-        let signals = Interrupts.install { work.cancel() }
+        let signals = ownsSignals ? [] : Interrupts.install { work.cancel() }
         defer { _ = signals }
         do {
             try await work.value

@@ -2,7 +2,7 @@
 enum CheckDecoder {
     static let targetKeys = ["url", "tcp", "tls", "postgres", "command"]
     static let keys = ["name"] + targetKeys + ["on", "timeout", "expect", "warn", "tags", "method", "headers", "body",
-                                               "serverName", "ca", "cert", "key", "insecure", "kubeconfig"]
+                                               "serverName", "ca", "cert", "key", "insecure", "kubeconfig", "interval"]
 
     static func checks(_ node: NodeReader, hostNames: Set<String>) -> [CheckSpec] {
         guard let items = node.list() else { return [] }
@@ -68,6 +68,7 @@ enum CheckDecoder {
                 timeout.error("`\(timeout.path)` must be a duration such as `5s` or `500ms`, found `\(text)`")
             }
         }
+        check.intervalMilliseconds = LabDecoder.interval(map["interval"], minimum: 100)
         check.expect = conditions(map["expect"])
         check.warn = conditions(map["warn"])
         check.tags = map["tags"]?.strings() ?? []

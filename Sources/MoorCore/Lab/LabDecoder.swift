@@ -1,7 +1,7 @@
 /// Reads the top level of a lab file and its infrastructure sections.
 enum LabDecoder {
     static let topKeys = ["version", "hosts", "cluster", "expose", "remoteAccess", "kubeContext",
-                          "gitops", "secrets", "storage", "doctor", "checks"]
+                          "gitops", "secrets", "storage", "doctor", "watch", "checks"]
 
     static func decode(_ root: NodeReader) -> LabFile? {
         guard let top = root.mapping(keys: topKeys) else { return nil }
@@ -27,6 +27,7 @@ enum LabDecoder {
                 lab.doctorImage = image
             }
         }
+        lab.watch = top["watch"].flatMap(watch)
         if let node = top["checks"] {
             lab.checks = CheckDecoder.checks(node, hostNames: hostNames)
         }

@@ -11,6 +11,8 @@ public struct LabFile: Sendable, Equatable {
     public var storage: StorageSpec?
     /// The image of `moor doctor`'s short-lived pods (DNS, NFS); pulled through the mirrors.
     public var doctorImage: String?
+    /// `moor watch`'s settings; nil when the lab file has no `watch` section.
+    public var watch: WatchSpec?
     public var checks: [CheckSpec]
 
     public init(version: Int = 1, hosts: [HostSpec] = [], cluster: ClusterSpec? = nil, expose: ExposeSpec? = nil,
@@ -210,4 +212,6 @@ public struct CheckSpec: Sendable, Equatable {
     public var key: String?
     public var insecure = false
     public var kubeconfig: String?
+    /// How often `moor watch` runs this check; nil takes `watch.checks`.
+    public var intervalMilliseconds: Int?
 }

@@ -46,4 +46,33 @@ public enum Validate {
         if parts.count == 4 { return parts.allSatisfy { UInt8($0) != nil } }
         return text.contains(":") && text.allSatisfy { $0.isHexDigit || $0 == ":" }
     }
+
+    /// `host:port` or `[v6]:port`, split; nil when the port is not 1-65535.
+    public static func hostPort(_ text: String) -> (host: String, port: Int)? {
+        var host: Substring
+        var port: Substring
+        if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
+            host = text[text.index(after: text.startIndex)..<close]
+            let rest = text[text.index(after: close)...]
+            guard rest.hasPrefix(":") else { return nil }
+            port = rest.dropFirst()
+        } else {
+            guard let colon = text.lastIndex(of: ":") else { return nil }
+            host = text[..<colon]
+            port = text[text.index(after: colon)...]
+            if host.contains(":") { return nil }
+        }
+        guard !host.isEmpty, let number = Int(port), (1...65535).contains(number) else { return nil }
+        return (String(host), number)
+    }
+
+    /// 127.0.0.0/8, ::1 and localhost.
+    public static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || (isIPAddress(host) && host.hasPrefix("127."))
+    }
+
+    /// ntfy's topic names: letters, digits, `-` and `_`, 1 to 64 of them.
+    public static func isNtfyTopic(_ text: String) -> Bool {
+        (1...64).contains(text.count) && text.allSatisfy { ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "-" || $0 == "_" }
+    }
 }

@@ -113,6 +113,19 @@ public struct SecretsEngine: Sendable {
         return Applied(template: template, objects: objects, references: values.count)
     }
 
+    /// A value the lab file gives as a template (`{{ env://NTFY_TOKEN }}`, `{{ op://… }}`),
+    /// rendered in memory; `purpose` names it in errors (never the value).
+    public func render(_ text: String, purpose: String) async throws -> String {
+        let template = SecretTemplate(text)
+        var values: [SecretReference: String] = [:]
+        for reference in template.references where values[reference] == nil {
+            var value = try await resolve(reference, template: purpose)
+            if value.hasSuffix("\n") { value.removeLast() }
+            values[reference] = value
+        }
+        return template.render { values[$0] ?? "" }
+    }
+
     func resolve(_ reference: SecretReference, template: String) async throws -> String {
         switch reference.scheme {
         case .op:

@@ -6,7 +6,8 @@ import MoorSystem
 /// certificate name differs.
 struct ClusterKind: ResourceKind {
     let spec: ClusterSpec
-    var kind: String { "cluster" }
+    var kind: String { "%s" }
+    var unattended: Bool { true }
 
     func observe(_ session: ObservationSession) async throws -> ObservedCluster {
         var observed = try await session.cluster(spec)

@@ -8,7 +8,8 @@ struct ExposeKind: ResourceKind {
     let cluster: ClusterSpec
     /// The exposing host's name for messages, or nil for this machine.
     let hostLabel: String?
-    var kind: String { "expose" }
+    var kind: String { "%s" }
+    var unattended: Bool { true }
     var needs: [String] { ["cluster"] }
 
     func observe(_ session: ObservationSession) async throws -> ObservedExposure {

@@ -9,7 +9,8 @@ struct MirrorKind: ResourceKind {
     static let restartContainerd = "restart-containerd"
 
     let spec: ClusterSpec
-    var kind: String { "mirror" }
+    var kind: String { "%s" }
+    var unattended: Bool { true }
     var needs: [String] { ["cluster"] }
     var followUps: [String] { [Self.restartContainerd] }
 

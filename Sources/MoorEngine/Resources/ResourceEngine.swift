@@ -9,12 +9,17 @@ public struct ResourceEngine: Sendable {
     public let context: MoorContext
     let kinds: [AnyKind]
 
-    /// The kinds the lab file uses (see `ResourceKinds`), plus `extra` ones.
-    public init(lab: LabFile, labPath: String, context: MoorContext, extra: [any ResourceKind] = []) throws {
+    /// Which kinds an engine drives: all of them (`up`, `plan`), or only those converged
+    /// without a person (`watch`).
+    public enum Scope: Sendable { case all, unattended }
+
+    /// The kinds the lab file uses (see `ResourceKinds`), plus `extra` ones, within `scope`.
+    public init(lab: LabFile, labPath: String, context: MoorContext, extra: [any ResourceKind] = [], scope: Scope = .all) throws {
         self.lab = lab
         self.labPath = labPath
         self.context = context
-        let declared = ResourceKinds.declared(in: lab, labPath: labPath, context: context) + extra
+        let declared = (ResourceKinds.declared(in: lab, labPath: labPath, context: context) + extra)
+            .filter { scope == .all || $0.unattended }
         guard !declared.isEmpty else {
             throw EngineError(.invalidInput, "\(labPath) has no `cluster`, `gitops` or `secrets` section: nothing to plan")
         }

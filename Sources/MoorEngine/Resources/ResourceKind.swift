@@ -31,6 +31,9 @@ public protocol ResourceKind: Sendable {
     /// earlier run that was interrupted.
     var followUps: [String] { get }
     func followUp(_ item: FollowUp, context: ApplyContext) async throws
+    /// Whether `moor watch` converges this kind by itself (the cluster loop: start a stopped
+    /// cluster, mirrors, exposure). Kinds that deploy or write secrets wait for a person.
+    var unattended: Bool { get }
 }
 
 extension ResourceKind {
@@ -45,6 +48,7 @@ extension ResourceKind {
     public func unobservable(_ error: any Error) -> String? { nil }
     public var followUps: [String] { [] }
     public func followUp(_ item: FollowUp, context: ApplyContext) async throws {}
+    public var unattended: Bool { false }
 }
 
 /// Options of `up` that kinds act on.
@@ -90,6 +94,7 @@ struct AnyKind: Sendable {
     let kind: String
     let needs: [String]
     let followUps: [String]
+    let unattended: Bool
     let observe: @Sendable (ObservationSession) async throws -> any Sendable
     let diff: @Sendable (any Sendable, UpstreamChanges) -> KindPlan
     let apply: @Sendable ([Change], any Sendable, ApplyContext) async throws -> Void
@@ -102,6 +107,7 @@ struct AnyKind: Sendable {
         kind = base.kind
         needs = base.needs
         followUps = base.followUps
+        unattended = base.unattended
         observe = { try await base.observe($0) }
         diff = { base.diff(Self.cast($0, K.self), upstream: $1) }
         apply = { try await base.apply($0, observed: Self.cast($1, K.self), context: $2) }

@@ -64,6 +64,20 @@ public protocol CommandRunner: Sendable {
     /// Runs to completion; a non-zero exit is a result, not an error. Throws only when the
     /// process could not run at all (not found, timed out, unreachable host).
     func run(_ command: Command) async throws -> CommandResult
+
+    /// Runs a command that prints as it goes (`docker events`), handing each stdout line to
+    /// `line` as it arrives. The result's stdout is empty; stderr is kept (bounded).
+    func stream(_ command: Command, line: @escaping @Sendable (String) async -> Void) async throws -> CommandResult
+}
+
+extension CommandRunner {
+    /// For runners that cannot stream (test fakes): the lines once the command ends.
+    public func stream(_ command: Command, line: @escaping @Sendable (String) async -> Void) async throws -> CommandResult {
+        var result = try await run(command)
+        for text in result.stdoutText.split(separator: "\n") { await line(String(text)) }
+        result.stdout = []
+        return result
+    }
 }
 
 extension CommandRunner {

@@ -28,4 +28,11 @@ public struct DebugRunner: CommandRunner {
             throw error
         }
     }
+
+    public func stream(_ command: Command, line: @escaping @Sendable (String) async -> Void) async throws -> CommandResult {
+        logger.debug("streaming command", metadata: ["argv": .array(command.displayArgv.map { .string($0) })])
+        let result = try await base.stream(command, line: line)
+        logger.debug("stream ended", metadata: ["argv": .array(command.displayArgv.map { .string($0) }), "exit": .stringConvertible(result.exitCode)])
+        return result
+    }
 }

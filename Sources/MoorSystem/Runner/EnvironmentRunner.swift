@@ -13,4 +13,10 @@ public struct EnvironmentRunner: CommandRunner {
         command.environment = environment.merging(command.environment) { _, new in new }
         return try await base.run(command)
     }
+
+    public func stream(_ command: Command, line: @escaping @Sendable (String) async -> Void) async throws -> CommandResult {
+        var command = command
+        command.environment = environment.merging(command.environment) { _, new in new }
+        return try await base.stream(command, line: line)
+    }
 }

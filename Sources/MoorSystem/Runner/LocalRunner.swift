@@ -32,13 +32,50 @@ public struct LocalRunner: CommandRunner {
         return try await run(command, executable, updates)
     }
 
+    /// Ctrl-C: SIGTERM, then SIGKILL half a second later, so moor exits within about a second.
+    static var teardown: PlatformOptions {
+        var options = PlatformOptions()
+        options.teardownSequence = [.gracefulShutDown(allowedDurationToNextStep: .milliseconds(500))]
+        return options
+    }
+
+    public func stream(_ command: Command, line: @escaping @Sendable (String) async -> Void) async throws -> CommandResult {
+        let merged = environment.merging(command.environment) { _, new in new }
+        var updates: [Environment.Key: String?] = [:]
+        for (key, value) in merged { updates[Environment.Key(stringLiteral: key)] = value }
+        var executable: Executable = command.executable.contains("/") ? .path(FilePath(command.executable)) : .name(command.executable)
+        if let path = merged["PATH"], !command.executable.contains("/") {
+            guard let resolved = Self.lookup(command.executable, in: path) else { throw SystemError.notFound(command) }
+            executable = .path(FilePath(resolved))
+        }
+        do {
+            let result = try await Subprocess.run(
+                executable, arguments: Arguments(command.arguments), environment: .inherit.updating(updates),
+                platformOptions: Self.teardown, input: .none, output: .sequence, error: .bytes(limit: 1 << 20)
+            ) { execution in
+                for try await text in execution.standardOutput.strings() { await line(text) }
+            }
+            if Task.isCancelled { throw SystemError.interrupted(command) }
+            let code: Int32
+            switch result.terminationStatus {
+            case .exited(let status): code = status
+            case .signaled(let signal): code = 128 + signal
+            }
+            return CommandResult(exitCode: code, stderr: result.standardError)
+        } catch let error as SubprocessError where Task.isCancelled {
+            _ = error
+            throw SystemError.interrupted(command)
+        } catch is CancellationError {
+            throw SystemError.interrupted(command)
+        } catch let error as SubprocessError where error.code == .executableNotFound {
+            throw SystemError.notFound(command)
+        } catch let error as SubprocessError {
+            throw SystemError(code: .io, message: "could not run `\(command.description)`: \(error)", argv: command.displayArgv)
+        }
+    }
+
     private func run(_ command: Command, _ executable: Executable, _ updates: [Environment.Key: String?]) async throws -> CommandResult {
-        let options: PlatformOptions = {
-            var options = PlatformOptions()
-            // Ctrl-C: SIGTERM, then SIGKILL half a second later, so moor exits within about a second.
-            options.teardownSequence = [.gracefulShutDown(allowedDurationToNextStep: .milliseconds(500))]
-            return options
-        }()
+        let options = Self.teardown
         let limit = outputLimit
         let work: @Sendable () async throws -> CommandResult = {
             // Streams to and from files keep moor's memory bounded whatever the size (a backup).

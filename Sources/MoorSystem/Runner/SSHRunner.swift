@@ -70,6 +70,25 @@ public struct SSHRunner: CommandRunner {
         return try await exchange(command)
     }
 
+    /// A streaming command runs under a named shell too, so stopping watch ends it on the host.
+    public func stream(_ command: Command, line: @escaping @Sendable (String) async -> Void) async throws -> CommandResult {
+        try await SSHConnectionGate.shared.ensureOpen(key: "\(controlDirectory)|\(destination)|\(options)") {
+            _ = try await exchange(Command("true", [], timeout: .seconds(Int64(connectTimeoutSeconds))))
+        }
+        let token = "moor-run-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
+        do {
+            let result = try await base.stream(wrap(command, token: token), line: line)
+            if result.exitCode == 255 {
+                throw SystemError(code: .unreachable, message: "\(host) is unreachable over ssh (`ssh \(destination)`)\(result.firstStderrLine.map { ": \($0)" } ?? "")",
+                                  argv: command.displayArgv, exitCode: 255, stderrLine: result.firstStderrLine)
+            }
+            return result
+        } catch let error as SystemError where error.code == .interrupted {
+            await stopRemote(token)
+            throw error
+        }
+    }
+
     /// One command through ssh, with ssh's own failures told apart from the command's.
     func exchange(_ command: Command) async throws -> CommandResult {
         let token = "moor-run-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)

@@ -5,6 +5,16 @@ public enum Docker {
         Command("docker", ["port", container, "\(port)/tcp"], timeout: .seconds(30))
     }
 
+    /// Follows the events of one minikube profile's node container, one JSON object a line,
+    /// from `since` (docker's `seconds.nanoseconds`) when resuming. It never ends by itself:
+    /// a year-long time limit stands for none.
+    public static func events(profile: String, since: String?) -> Command {
+        var arguments = ["events", "--filter", "label=name.minikube.sigs.k8s.io=\(profile)", "--filter", "type=container",
+                         "--format", "{{json .}}"]
+        if let since { arguments += ["--since", since] }
+        return Command("docker", arguments, timeout: .seconds(365 * 86_400))
+    }
+
     /// Total memory the engine can give containers, in bytes.
     public static func memTotal() -> Command {
         Command("docker", ["info", "--format", "{{.MemTotal}}"], timeout: .seconds(30))

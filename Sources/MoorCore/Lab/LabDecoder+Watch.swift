@@ -1,0 +1,66 @@
+/// Reads `watch:`.
+extension LabDecoder {
+    static func watch(_ node: NodeReader) -> WatchSpec? {
+        guard let map = node.mapping(keys: ["reconcile", "autoStart", "checks", "metrics", "alerts"]) else { return nil }
+        var spec = WatchSpec()
+        spec.reconcileMilliseconds = interval(map["reconcile"], minimum: 1_000) ?? spec.reconcileMilliseconds
+        spec.autoStart = map["autoStart"]?.bool() ?? true
+        spec.checksMilliseconds = interval(map["checks"], minimum: 100) ?? spec.checksMilliseconds
+        if let metrics = map["metrics"]?.mapping(keys: ["listen", "textfile", "allowRemote"]) {
+            spec.metrics.allowRemote = metrics["allowRemote"]?.bool() ?? false
+            if let listen = metrics["listen"], let address = listen.string() {
+                if let (host, _) = Validate.hostPort(address), Validate.isIPAddress(host) || host == "localhost" {
+                    if !spec.metrics.allowRemote, !Validate.isLoopback(host) {
+                        listen.error("`\(listen.path)` is `\(address)`, which is not a loopback address: metrics would be served to the network; set `watch.metrics.allowRemote: true` to mean it")
+                    }
+                    spec.metrics.listen = address
+                } else {
+                    listen.error("`\(listen.path)` must be an IP address and port such as `127.0.0.1:9464`, found `\(address)`")
+                }
+            }
+            if let textfile = metrics["textfile"], let path = textfile.string() {
+                if path.hasPrefix("/") || path.hasPrefix("~/") { spec.metrics.textfile = path } else {
+                    textfile.error("`\(textfile.path)` must be an absolute path (node_exporter's textfile directory), found `\(path)`")
+                }
+            }
+        }
+        if let alerts = map["alerts"]?.mapping(keys: ["failureThreshold", "successThreshold", "sendOnResolved", "ntfy"]) {
+            spec.alerts.rule.failureThreshold = alerts["failureThreshold"]?.int(min: 1) ?? spec.alerts.rule.failureThreshold
+            spec.alerts.rule.successThreshold = alerts["successThreshold"]?.int(min: 1) ?? spec.alerts.rule.successThreshold
+            spec.alerts.rule.sendOnResolved = alerts["sendOnResolved"]?.bool() ?? spec.alerts.rule.sendOnResolved
+            if let ntfyNode = alerts["ntfy"], let ntfy = ntfyNode.mapping(keys: ["url", "topic", "token", "priority"]),
+               let topicNode = ntfy.required("topic"), let topic = topicNode.string() {
+                if !Validate.isNtfyTopic(topic) {
+                    topicNode.error("`\(topicNode.path)` must be an ntfy topic (letters, digits, `-`, `_`, at most 64), found `\(topic)`")
+                }
+                var spec2 = WatchSpec.Ntfy(topic: topic)
+                if let urlNode = ntfy["url"], let url = urlNode.string() {
+                    if Validate.isHTTPURL(url) { spec2.url = url } else {
+                        urlNode.error("`\(urlNode.path)` must be an http:// or https:// URL, found `\(url)`")
+                    }
+                }
+                if let tokenNode = ntfy["token"], let token = tokenNode.string() {
+                    if !SecretTemplate(token).references.isEmpty { spec2.token = token } else {
+                        tokenNode.error("`\(tokenNode.path)` must be a reference such as \"{{ env://NTFY_TOKEN }}\" or \"{{ op://vault/item/field }}\", never the token itself")
+                    }
+                }
+                if let priorityNode = ntfy["priority"], let priority = priorityNode.int(min: 1) {
+                    if priority > 5 { priorityNode.error("`\(priorityNode.path)` must be an ntfy priority from 1 to 5, found \(priority)") }
+                    spec2.priority = priority
+                }
+                spec.alerts.ntfy = spec2
+            }
+        }
+        return spec
+    }
+
+    /// A duration of at least `minimum` milliseconds, or a positioned error.
+    static func interval(_ node: NodeReader?, minimum: Int) -> Int? {
+        guard let node, let text = node.string() else { return nil }
+        guard let ms = Units.milliseconds(text), ms >= minimum else {
+            node.error("`\(node.path)` must be a duration of at least \(minimum >= 1000 ? "\(minimum / 1000)s" : "\(minimum)ms") such as `60s` or `5m`, found `\(text)`")
+            return nil
+        }
+        return ms
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import MoorCore
+import MoorSystem
+
+/// Follows `docker events` for one minikube profile's node container. When the stream ends
+/// (Docker restarting, the daemon not up yet, ssh dropped) it starts again with backoff,
+/// `--since` the last event seen, and drops events it already handed on.
+public struct EventFollower: Sendable {
+    let profile: String
+    let runner: any CommandRunner
+    let clock: any MoorClock
+    let log: WatchLog
+    /// Backoff after a stream ends: `initial`, doubling, at most `maximum`; back to
+    /// `initial` once a stream delivered an event or ran for a minute.
+    var initialBackoff: Duration = .milliseconds(500)
+    var maximumBackoff: Duration = .seconds(30)
+
+    public init(profile: String, runner: any CommandRunner, clock: any MoorClock, log: WatchLog) {
+        self.profile = profile
+        self.runner = runner
+        self.clock = clock
+        self.log = log
+    }
+
+    /// Runs until cancelled, calling `handle` with each new event of the profile's container.
+    public func run(_ handle: @escaping @Sendable (DockerEvent) async -> Void) async {
+        let seen = SeenEvents()
+        var backoff = initialBackoff
+        var streams = 0
+        while !Task.isCancelled {
+            let since = await seen.since
+            let started = clock.now
+            streams += 1
+            let command = Docker.events(profile: profile, since: since)
+            var reason: String
+            do {
+                let result = try await runner.stream(command) { line in
+                    guard let event = DockerEvent.parse(line), event.type == "container",
+                          event.profile == nil || event.profile == profile else { return }
+                    guard await seen.add(event) else { return }
+                    await handle(event)
+                }
+                reason = result.exitCode == 0 ? "ended" : "ended with exit status \(result.exitCode)\(result.firstStderrLine.map { ": \($0)" } ?? "")"
+            } catch let error as SystemError where error.code == .interrupted {
+                return
+            } catch {
+                reason = "could not run: \(error)"
+            }
+            if Task.isCancelled { return }
+            if await seen.takeDelivered() || clock.now - started > .seconds(60) { backoff = initialBackoff }
+            log.event("docker events for \(profile) \(reason); following again in \(backoff.inMilliseconds.formatted()) ms\(since.map { " since \($0)" } ?? "")")
+            do { try await clock.sleep(for: backoff) } catch { return }
+            backoff = min(backoff * 2, maximumBackoff)
+        }
+    }
+}
+
+/// The events already handed on, so a stream resumed `--since` the last one does not
+/// repeat it; and where to resume.
+actor SeenEvents {
+    var last: DockerEvent?
+    var recent: [String] = []
+    var delivered = false
+
+    var since: String? { last?.since }
+
+    func add(_ event: DockerEvent) -> Bool {
+        guard !recent.contains(event.identity) else { return false }
+        if let last, (event.timeNano ?? event.time * 1_000_000_000) < (last.timeNano ?? last.time * 1_000_000_000) { return false }
+        recent.append(event.identity)
+        if recent.count > 64 { recent.removeFirst(recent.count - 64) }
+        last = event
+        delivered = true
+        return true
+    }
+
+    func takeDelivered() -> Bool { defer { delivered = false }; return delivered }
+}

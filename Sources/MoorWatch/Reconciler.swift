@@ -1,0 +1,129 @@
+import Foundation
+import MoorCore
+import MoorEngine
+import MoorJournal
+import MoorSystem
+
+/// Keeps the cluster loop converged: one reconcile at a time, on an event, after a stop
+/// (with `autoStart`), and at least every `watch.reconcile`. Each reconcile plans the
+/// unattended kinds; only when something differs does it take the writer lock, plan again
+/// under it (a manual `moor up` may have done the work meanwhile) and apply in one journal
+/// run named `watch`.
+public actor Reconciler {
+    public typealias LockTaker = @Sendable () async throws -> WriterLock
+
+    let lab: LabFile
+    let labPath: String
+    let context: MoorContext
+    let spec: WatchSpec
+    let alerter: Alerter
+    let metrics: WatchMetrics
+    let log: WatchLog
+    let takeLock: LockTaker
+    var runs = 0
+    var lastError: String?
+
+    public init(lab: LabFile, labPath: String, context: MoorContext, spec: WatchSpec, alerter: Alerter, metrics: WatchMetrics,
+                log: WatchLog, takeLock: @escaping LockTaker) {
+        self.lab = lab
+        self.labPath = labPath
+        self.context = context
+        self.spec = spec
+        self.alerter = alerter
+        self.metrics = metrics
+        self.log = log
+        self.takeLock = takeLock
+    }
+
+    var engine: ResourceEngine? { try? ResourceEngine(lab: lab, labPath: labPath, context: context, scope: .unattended) }
+
+    /// One reconcile; errors are logged, counted and alerted, never thrown.
+    public func reconcile(_ reason: String) async {
+        guard let engine else { return }
+        runs += 1
+        do {
+            let first = try await engine.plan()
+            record(observed: first.observed, changes: first.plan.changes)
+            switch ReconcileDecision.decide(first.plan.changes, autoStart: spec.autoStart) {
+            case .inSync:
+                await settle(nil)
+            case .needsPerson(let alert, let detail):
+                if lastError != detail { log.event("\(reason): \(detail)") }
+                lastError = detail
+                await settle(alert, detail)
+            case .apply(let changes):
+                log.event("\(reason): \(changes.map(\.summary).joined(separator: "; "))")
+                let lock = try await takeLock()
+                defer { lock.release() }
+                let again = try await engine.plan()
+                guard !again.plan.changes.isEmpty else {
+                    log.event("nothing left to do: another moor made the changes")
+                    record(observed: again.observed, changes: again.plan.changes)
+                    await settle(nil)
+                    break
+                }
+                if case .needsPerson(let alert, let detail) = ReconcileDecision.decide(again.plan.changes, autoStart: spec.autoStart) {
+                    await settle(alert, detail)
+                    break
+                }
+                let report = try await context.journal.withRun(command: "watch", labFile: labPath) { run in
+                    try await engine.up(UpOptions(allowRecreate: false), run: run)
+                }
+                for change in report.applied { log.event("applied \(change.resource): \(change.summary)") }
+                for warning in report.warnings { log.event("warning: \(warning)") }
+                record(observed: report.observed, changes: [])
+                await settle(nil)
+            }
+            metrics.reconciled(at: context.clock.date, failed: false)
+        } catch {
+            if Interrupted.means(error) || Task.isCancelled { return }
+            let message = Self.describe(error)
+            log.event("reconcile failed (\(reason)): \(message)")
+            lastError = message
+            metrics.reconciled(at: context.clock.date, failed: true)
+            await alerter.evaluate("reconcile", success: false, detail: message)
+        }
+        await recordApps()
+    }
+
+    /// Resolves watch's own alerts except `failing` (raised with `detail`).
+    func settle(_ failing: String?, _ detail: String = "") async {
+        if failing == nil, lastError != nil { log.event("cluster loop in sync") }
+        if failing == nil { lastError = nil }
+        for name in ReconcileDecision.alertNames {
+            if name == failing {
+                await alerter.evaluate(name, success: false, detail: detail)
+            } else if await alerter.state(name) != nil {
+                await alerter.evaluate(name, success: true, detail: name == "reconcile" ? "reconcile succeeded" : "no longer needed")
+            }
+        }
+    }
+
+    /// Cluster metrics from what the plan observed.
+    func record(observed: [String: any Sendable], changes: [Change]) {
+        guard let cluster = observed["cluster"] as? ObservedCluster else { return }
+        let hasExpose = lab.expose?.tailscale != nil
+        let hasMirrors = !(lab.cluster?.registryMirrors.isEmpty ?? true)
+        metrics.cluster(up: cluster.state == .running || cluster.state == .error,
+                        apiServerUp: cluster.state == .running,
+                        exposeInSync: hasExpose ? !changes.contains { $0.id.kind == "expose" } : nil,
+                        mirrorsInSync: hasMirrors ? !changes.contains { $0.id.kind == "mirror" } : nil)
+    }
+
+    /// Application counts, read-only (watch never syncs apps).
+    func recordApps() async {
+        guard lab.gitops != nil, let apps = try? AppsEngine(lab: lab, labPath: labPath, context: context) else { return }
+        guard let list = try? await apps.applications() else { return }
+        let rows = apps.rows(list)
+        metrics.apps(total: rows.count, synced: rows.filter { $0.sync == "Synced" }.count, healthy: rows.filter { $0.health == "Healthy" }.count)
+    }
+
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case let error as EngineError: return error.message
+        case let error as SystemError: return error.message
+        case let error as LockBusy: return "the writer lock is busy: \(error)"
+        default: return String(describing: error)
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import MoorCore
+import MoorEngine
+import MoorSystem
+
+/// Installs `moor watch` as a LaunchAgent (macOS) or a systemd user unit (Linux), loads it,
+/// and undoes both.
+public struct ServiceInstaller: Sendable {
+    public enum Platform: String, Sendable {
+        case launchd, systemd
+
+        public static var current: Platform {
+            #if os(macOS)
+            .launchd
+            #else
+            .systemd
+            #endif
+        }
+    }
+
+    let files: ServiceFiles
+    let platform: Platform
+    let context: MoorContext
+
+    public init(files: ServiceFiles, platform: Platform = .current, context: MoorContext) {
+        self.files = files
+        self.platform = platform
+        self.context = context
+    }
+
+    public var path: String { platform == .launchd ? files.launchAgentPath : files.unitPath }
+
+    public func text() throws -> String {
+        platform == .launchd ? try files.launchAgent() : files.systemdUnitText()
+    }
+
+    /// Writes the file atomically, then loads it; returns what was done, one line each.
+    public func install() async throws -> [String] {
+        let text = try text()
+        if platform == .launchd { try context.files.ensureDirectory(files.logDirectory) }
+        try context.files.write(Array(text.utf8), to: path, mode: 0o644)
+        var done = ["wrote \(path)"]
+        switch platform {
+        case .launchd:
+            let domain = "gui/\(getuid())"
+            // A loaded older version is replaced; not being loaded is fine.
+            _ = try? await context.runner.run(Command("launchctl", ["bootout", "\(domain)/\(ServiceFiles.launchdLabel)"], timeout: .seconds(30)))
+            _ = try await context.runner.output(Command("launchctl", ["bootstrap", domain, path], timeout: .seconds(30)))
+            done.append("loaded \(ServiceFiles.launchdLabel) (launchctl bootstrap \(domain)); logs in \(files.logDirectory)/watch.log")
+        case .systemd:
+            _ = try await context.runner.output(Command("systemctl", ["--user", "daemon-reload"], timeout: .seconds(30)))
+            _ = try await context.runner.output(Command("systemctl", ["--user", "enable", "--now", ServiceFiles.systemdUnit], timeout: .seconds(60)))
+            done.append("enabled and started \(ServiceFiles.systemdUnit) (logs: journalctl --user -u \(ServiceFiles.systemdUnit)); for it to run without a login session: loginctl enable-linger")
+        }
+        return done
+    }
+
+    /// Stops and unloads the service, then removes its file; nothing installed is fine.
+    public func uninstall() async throws -> [String] {
+        var done: [String] = []
+        switch platform {
+        case .launchd:
+            let result = try? await context.runner.run(Command("launchctl", ["bootout", "gui/\(getuid())/\(ServiceFiles.launchdLabel)"], timeout: .seconds(30)))
+            if result?.exitCode == 0 { done.append("unloaded \(ServiceFiles.launchdLabel)") }
+        case .systemd:
+            if context.files.exists(path) {
+                let result = try? await context.runner.run(Command("systemctl", ["--user", "disable", "--now", ServiceFiles.systemdUnit], timeout: .seconds(60)))
+                if result?.exitCode == 0 { done.append("stopped and disabled \(ServiceFiles.systemdUnit)") }
+            }
+        }
+        if context.files.exists(path) {
+            try context.files.remove(path)
+            done.append("removed \(path)")
+            if platform == .systemd {
+                _ = try? await context.runner.run(Command("systemctl", ["--user", "daemon-reload"], timeout: .seconds(30)))
+            }
+        }
+        return done.isEmpty ? ["nothing to remove: \(path) does not exist"] : done
+    }
+}

@@ -1,0 +1,162 @@
+import Foundation
+import MoorCore
+import MoorEngine
+import MoorProbe
+import Prometheus
+import Synchronization
+
+/// Watch's metrics in one swift-prometheus registry: checks under blackbox_exporter's names
+/// (labelled `check`), the cluster loop, apps, reconciles and alerts under `moor_*`.
+public final class WatchMetrics: Sendable {
+    public let registry: PrometheusCollectorRegistry
+    let state = Mutex<[String: CheckGauges]>([:])
+    let dirty = Mutex(true)
+
+    let clusterUp, apiServerUp, exposeInSync, mirrorsInSync: Gauge
+    let appsTotal, appsSynced, appsHealthy: Gauge
+    let lastReconcile: Gauge
+    let reconcileErrors: Counter
+
+    public init() {
+        let registry = PrometheusCollectorRegistry()
+        self.registry = registry
+        clusterUp = Self.gauge(registry, "moor_cluster_up", labels: [], help: "1 when the cluster's node is running")
+        apiServerUp = Self.gauge(registry, "moor_apiserver_up", labels: [], help: "1 when minikube reports the API server healthy")
+        exposeInSync = Self.gauge(registry, "moor_expose_in_sync", labels: [], help: "1 when the tailnet forwards to the API server's current port")
+        mirrorsInSync = Self.gauge(registry, "moor_mirrors_in_sync", labels: [], help: "1 when every registry mirror file matches the lab file")
+        appsTotal = Self.gauge(registry, "moor_apps_total", labels: [], help: "ArgoCD Applications found")
+        appsSynced = Self.gauge(registry, "moor_apps_synced", labels: [], help: "ArgoCD Applications Synced")
+        appsHealthy = Self.gauge(registry, "moor_apps_healthy", labels: [], help: "ArgoCD Applications Healthy")
+        lastReconcile = Self.gauge(registry, "moor_last_reconcile_timestamp_seconds", labels: [], help: "When the last reconcile finished, in seconds since the epoch")
+        reconcileErrors = Self.counter(registry, "moor_reconcile_errors_total", labels: [], help: "Reconciles that failed")
+    }
+
+    func gauge(_ name: String, labels: [(String, String)], help: String) -> Gauge {
+        Self.gauge(registry, name, labels: labels, help: help)
+    }
+
+    static func gauge(_ registry: PrometheusCollectorRegistry, _ name: String, labels: [(String, String)], help: String) -> Gauge {
+        registry.makeGauge(descriptor: MetricNameDescriptor(metricName: name, unitName: "", helpText: help), labels: labels)
+    }
+
+    static func counter(_ registry: PrometheusCollectorRegistry, _ name: String, labels: [(String, String)], help: String) -> Counter {
+        registry.makeCounter(descriptor: MetricNameDescriptor(metricName: name, unitName: "", helpText: help), labels: labels)
+    }
+
+    /// The text exposition format, for /metrics and the textfile.
+    public func render() -> String { registry.emitToString() }
+
+    /// Whether anything changed since the last `takeDirty`.
+    func takeDirty() -> Bool { dirty.withLock { value in defer { value = false }; return value } }
+    func touch() { dirty.withLock { $0 = true } }
+
+    // MARK: checks
+
+    struct CheckGauges: Sendable {
+        var success: Gauge
+        var duration: Gauge
+        var phases: [String: Gauge] = [:]
+        var status: Gauge?
+        var expiry: Gauge?
+        var tlsVersion: (String, Gauge)?
+    }
+
+    static func phaseValues(_ phases: ProbeResult.Phases) -> [(String, Double?)] {
+        [("resolve", phases.resolve), ("connect", phases.connect), ("tls", phases.tls), ("processing", phases.firstByte), ("transfer", phases.transfer)]
+    }
+
+    /// Records one check's result under blackbox_exporter's names.
+    public func record(_ result: CheckResult) {
+        let name = result.name
+        let labels = [("check", name)]
+        state.withLock { all in
+            var gauges = all[name] ?? CheckGauges(
+                success: gauge("probe_success", labels: labels, help: "Whether the check passed (warn counts as passed)"),
+                duration: gauge("probe_duration_seconds", labels: labels, help: "How long the check took"))
+            gauges.success.set(to: result.state == .fail ? 0 : 1)
+            gauges.duration.set(to: result.durationMs / 1000)
+            if let phases = result.phases, result.status != nil || result.target.hasPrefix("http") {
+                for (phase, value) in Self.phaseValues(phases) {
+                    let gauge = gauges.phases[phase] ?? gauge(
+                        "probe_http_duration_seconds", labels: labels + [("phase", phase)], help: "Duration of each phase of the HTTP request")
+                    gauges.phases[phase] = gauge
+                    gauge.set(to: (value ?? 0) / 1000)
+                }
+            }
+            if let status = result.status {
+                let gauge = gauges.status ?? gauge("probe_http_status_code", labels: labels, help: "Response HTTP status code")
+                gauges.status = gauge
+                gauge.set(to: Double(status))
+            }
+            if let certificate = result.certificate {
+                let expiry = gauges.expiry ?? gauge("probe_ssl_earliest_cert_expiry", labels: labels, help: "Earliest expiring certificate in the chain, in seconds since the epoch")
+                gauges.expiry = expiry
+                expiry.set(to: certificate.earliestExpiry.timeIntervalSince1970)
+                if let version = certificate.tlsVersion.map(Self.blackboxTLSVersion) {
+                    if let (old, gauge) = gauges.tlsVersion, old != version { registry.unregisterGauge(gauge); gauges.tlsVersion = nil }
+                    let gauge = gauges.tlsVersion?.1 ?? gauge("probe_tls_version_info", labels: labels + [("version", version)], help: "The TLS version used")
+                    gauges.tlsVersion = (version, gauge)
+                    gauge.set(to: 1)
+                }
+            }
+            all[name] = gauges
+        }
+        touch()
+    }
+
+    /// blackbox_exporter writes `TLS 1.3`; moor's probe says `TLSv1.3` or `tlsv13`.
+    static func blackboxTLSVersion(_ text: String) -> String {
+        let digits = text.filter { $0.isNumber }
+        guard digits.count == 2 else { return text }
+        return "TLS \(digits.first!).\(digits.last!)"
+    }
+
+    /// Removes the series of checks no longer in the lab file.
+    func forget(checksNotIn names: Set<String>) {
+        state.withLock { all in
+            for (name, gauges) in all where !names.contains(name) {
+                registry.unregisterGauge(gauges.success)
+                registry.unregisterGauge(gauges.duration)
+                gauges.phases.values.forEach(registry.unregisterGauge)
+                gauges.status.map(registry.unregisterGauge)
+                gauges.expiry.map(registry.unregisterGauge)
+                gauges.tlsVersion.map { registry.unregisterGauge($0.1) }
+                all[name] = nil
+            }
+        }
+    }
+
+    // MARK: cluster, apps, reconcile, alerts
+
+    public func cluster(up: Bool, apiServerUp api: Bool, exposeInSync expose: Bool?, mirrorsInSync mirrors: Bool?) {
+        clusterUp.set(to: up ? 1 : 0)
+        apiServerUp.set(to: api ? 1 : 0)
+        if let expose { exposeInSync.set(to: expose ? 1 : 0) }
+        if let mirrors { mirrorsInSync.set(to: mirrors ? 1 : 0) }
+        touch()
+    }
+
+    public func apps(total: Int, synced: Int, healthy: Int) {
+        appsTotal.set(to: Double(total))
+        appsSynced.set(to: Double(synced))
+        appsHealthy.set(to: Double(healthy))
+        touch()
+    }
+
+    public func reconciled(at date: Date, failed: Bool) {
+        lastReconcile.set(to: date.timeIntervalSince1970)
+        if failed { reconcileErrors.increment() }
+        touch()
+    }
+
+    let alertGauges = Mutex<[String: Gauge]>([:])
+
+    public func alert(_ name: String, firing: Bool) {
+        alertGauges.withLock { gauges in
+            let gauge = gauges[name] ?? gauge("moor_alert_firing", labels: [("check", name)], help: "1 while the alert is firing")
+            gauges[name] = gauge
+            gauge.set(to: firing ? 1 : 0)
+        }
+        touch()
+    }
+}

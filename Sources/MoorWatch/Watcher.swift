@@ -1,0 +1,165 @@
+import Foundation
+import MoorCore
+import MoorEngine
+import MoorJournal
+import MoorSystem
+import ServiceLifecycle
+
+/// Everything `moor watch` runs, as one swift-service-lifecycle service: the docker event
+/// follower, the reconcile loop, the check schedule, alert delivery, and the metrics
+/// (served and/or written to a textfile). On SIGTERM or SIGINT it stops starting work,
+/// cancels what runs (child processes get SIGTERM, then SIGKILL), and returns within
+/// about 1.5 s.
+public final class Watcher: Service, Sendable {
+    public struct Settings: Sendable {
+        public var lab: LabFile
+        public var labPath: String
+        public var spec: WatchSpec
+        /// After a `die`/`stop`, wait this long before starting the cluster (Docker may be
+        /// stopping everything, or a person may be stopping it on purpose and restarting).
+        public var settleDelay: Duration = .seconds(3)
+        /// How often the metrics textfile is rewritten when something changed.
+        public var textfileInterval: Duration = .seconds(5)
+
+        public init(lab: LabFile, labPath: String, spec: WatchSpec) {
+            self.lab = lab
+            self.labPath = labPath
+            self.spec = spec
+        }
+    }
+
+    let settings: Settings
+    let context: MoorContext
+    let log: WatchLog
+    let metrics: WatchMetrics
+    public let alerter: Alerter
+    let reconciler: Reconciler
+    let metricsServer: MetricsServer?
+
+    public init(settings: Settings, context: MoorContext, log: WatchLog, sink: (any AlertSink)?, metricsServer: MetricsServer?,
+                metrics: WatchMetrics, takeLock: @escaping Reconciler.LockTaker) throws {
+        self.settings = settings
+        self.context = context
+        self.log = log
+        self.metrics = metrics
+        self.metricsServer = metricsServer
+        alerter = try Alerter(rule: settings.spec.alerts.rule, journal: context.journal, sink: sink, metrics: metrics, log: log,
+                              now: { [clock = context.clock] in clock.date })
+        reconciler = Reconciler(lab: settings.lab, labPath: settings.labPath, context: context, spec: settings.spec,
+                                alerter: alerter, metrics: metrics, log: log, takeLock: takeLock)
+    }
+
+    public func run() async throws {
+        let (stopped, finish) = AsyncStream<Void>.makeStream()
+        let work = Task {
+            await self.loops()
+            finish.finish()
+        }
+        await withTaskCancellationOrGracefulShutdownHandler {
+            for await _ in stopped {}
+        } onCancelOrGracefulShutdown: { [log] in
+            log.event("stopping: cancelling running work")
+            work.cancel()
+            // Whatever does not end by itself in 1.5 s (a probe inside its timeout) is left
+            // to the process exit.
+            Task {
+                try? await Task.sleep(for: .milliseconds(1500))
+                finish.finish()
+            }
+        }
+        writeTextfile()
+        await metricsServer?.close()
+        log.event("stopped")
+    }
+
+    func loops() async {
+        let lab = settings.lab
+        let spec = settings.spec
+        log.event("watching \(settings.labPath): \(lab.cluster.map { "cluster \($0.name), " } ?? "")\(lab.checks.count) check(s), reconcile every \(spec.reconcileMilliseconds / 1000) s\(metricsServer?.port.map { ", metrics on port \($0)" } ?? "")")
+        let (triggers, trigger) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(4))
+        await withTaskGroup(of: Void.self) { group in
+            if let cluster = lab.cluster {
+                group.addTask { await self.follow(cluster, trigger) }
+                group.addTask {
+                    trigger.yield("start")
+                    while !Task.isCancelled {
+                        do { try await self.context.clock.sleep(for: .milliseconds(spec.reconcileMilliseconds)) } catch { return }
+                        trigger.yield("periodic reconcile")
+                    }
+                }
+                group.addTask {
+                    for await reason in triggers {
+                        if Task.isCancelled { return }
+                        await self.reconciler.reconcile(reason)
+                    }
+                }
+            }
+            if !lab.checks.isEmpty {
+                group.addTask { await self.scheduler().run() }
+            }
+            if spec.metrics.textfile != nil {
+                group.addTask {
+                    while !Task.isCancelled {
+                        self.writeTextfile()
+                        do { try await self.context.clock.sleep(for: self.settings.textfileInterval) } catch { return }
+                    }
+                }
+            }
+            await group.waitForAll()
+        }
+        trigger.finish()
+    }
+
+    /// Events of the node container: `start` re-syncs at once; `die`/`stop` start the
+    /// cluster again after the settle delay (with `autoStart`; without, the reconcile alerts).
+    func follow(_ cluster: ClusterSpec, _ trigger: AsyncStream<String>.Continuation) async {
+        let session = ObservationSession(lab: settings.lab, labPath: settings.labPath, context: context)
+        let (runner, _) = session.clusterHost(cluster)
+        let follower = EventFollower(profile: cluster.name, runner: runner, clock: context.clock, log: log)
+        let settle = settings.settleDelay
+        let clock = context.clock
+        await follower.run { [log] event in
+            switch event.action {
+            case "start", "unpause":
+                log.event("container \(cluster.name): \(event.action); re-syncing")
+                trigger.yield("container \(event.action)")
+            case "die", "stop", "kill", "pause", "oom":
+                log.event("container \(cluster.name): \(event.action)\(event.attributes["exitCode"].map { " (exit \($0))" } ?? "")")
+                if event.action == "die" || event.action == "stop" || event.action == "oom" {
+                    Task {
+                        try? await clock.sleep(for: settle)
+                        trigger.yield("container \(event.action)")
+                    }
+                }
+            default:
+                break
+            }
+        }
+    }
+
+    func scheduler() -> CheckScheduler {
+        let runner = CheckRunner(lab: settings.lab, context: context, labPath: settings.labPath)
+        metrics.forget(checksNotIn: Set(settings.lab.checks.map(\.name)))
+        return CheckScheduler(checks: settings.lab.checks, defaultInterval: .milliseconds(settings.spec.checksMilliseconds),
+                              runner: runner, clock: context.clock, log: log) { [metrics, alerter] result in
+            metrics.record(result)
+            await alerter.evaluate(result.name, success: result.state != .fail, detail: Self.alertDetail(result))
+        }
+    }
+
+    /// The check's detail line, then each condition that failed with its values.
+    static func alertDetail(_ result: CheckResult) -> String {
+        let failed = result.conditions.filter { !$0.success }.map { "\($0.condition): \($0.output)" }
+        return ([result.detail] + failed).joined(separator: "\n")
+    }
+
+    func writeTextfile() {
+        guard let path = settings.spec.metrics.textfile.map({ Files.expandTilde($0, home: context.home) }), metrics.takeDirty() else { return }
+        do {
+            try context.files.write(Array(metrics.render().utf8), to: path, mode: 0o644)
+        } catch {
+            log.event("could not write the metrics textfile \(path): \(error)")
+            metrics.touch()
+        }
+    }
+}
