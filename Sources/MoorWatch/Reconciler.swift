@@ -35,13 +35,12 @@ public actor Reconciler {
         self.takeLock = takeLock
     }
 
-    var engine: ResourceEngine? { try? ResourceEngine(lab: lab, labPath: labPath, context: context, scope: .unattended) }
-
     /// One reconcile; errors are logged, counted and alerted, never thrown.
     public func reconcile(_ reason: String) async {
-        guard let engine else { return }
+        guard lab.cluster != nil else { return }
         runs += 1
         do {
+            let engine = try ResourceEngine(lab: lab, labPath: labPath, context: context, scope: .unattended)
             let first = try await engine.plan()
             record(observed: first.observed, changes: first.plan.changes)
             switch ReconcileDecision.decide(first.plan.changes, autoStart: spec.autoStart) {

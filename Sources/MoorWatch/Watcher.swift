@@ -118,6 +118,7 @@ public final class Watcher: Service, Sendable {
         let follower = EventFollower(profile: cluster.name, runner: runner, clock: context.clock, log: log)
         let settle = settings.settleDelay
         let clock = context.clock
+        let pending = SettlePending()
         await follower.run { [log] event in
             switch event.action {
             case "start", "unpause":
@@ -125,9 +126,11 @@ public final class Watcher: Service, Sendable {
                 trigger.yield("container \(event.action)")
             case "die", "stop", "kill", "pause", "oom":
                 log.event("container \(cluster.name): \(event.action)\(event.attributes["exitCode"].map { " (exit \($0))" } ?? "")")
-                if event.action == "die" || event.action == "stop" || event.action == "oom" {
+                // `die` and `stop` come together: one reconcile after the settle delay.
+                if event.action == "die" || event.action == "stop" || event.action == "oom", await pending.begin() {
                     Task {
                         try? await clock.sleep(for: settle)
+                        await pending.end()
                         trigger.yield("container \(event.action)")
                     }
                 }
@@ -162,4 +165,17 @@ public final class Watcher: Service, Sendable {
             metrics.touch()
         }
     }
+}
+
+/// Whether a reconcile after a stop is already waiting out the settle delay.
+actor SettlePending {
+    var waiting = false
+
+    func begin() -> Bool {
+        if waiting { return false }
+        waiting = true
+        return true
+    }
+
+    func end() { waiting = false }
 }

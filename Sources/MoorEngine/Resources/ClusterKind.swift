@@ -6,7 +6,7 @@ import MoorSystem
 /// certificate name differs.
 struct ClusterKind: ResourceKind {
     let spec: ClusterSpec
-    var kind: String { "%s" }
+    var kind: String { "cluster" }
     var unattended: Bool { true }
 
     func observe(_ session: ObservationSession) async throws -> ObservedCluster {

@@ -8,7 +8,7 @@ struct ExposeKind: ResourceKind {
     let cluster: ClusterSpec
     /// The exposing host's name for messages, or nil for this machine.
     let hostLabel: String?
-    var kind: String { "%s" }
+    var kind: String { "expose" }
     var unattended: Bool { true }
     var needs: [String] { ["cluster"] }
 

@@ -9,7 +9,7 @@ struct MirrorKind: ResourceKind {
     static let restartContainerd = "restart-containerd"
 
     let spec: ClusterSpec
-    var kind: String { "%s" }
+    var kind: String { "mirror" }
     var unattended: Bool { true }
     var needs: [String] { ["cluster"] }
     var followUps: [String] { [Self.restartContainerd] }

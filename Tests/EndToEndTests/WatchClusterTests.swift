@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+import MoorCore
+import MoorStandIns
+import MoorSystem
+import MoorTestSupport
+
+/// `moor watch` against the stand-ins: Docker restarts and stopped clusters put back by
+/// themselves, the event stream survived, SIGTERM a clean exit.
+@Suite(.serialized) struct WatchClusterTests {
+    @Test func aDockerRestartIsResyncedWithinTwoSecondsAndTheStreamIsFollowedAgain() async throws {
+        let lab = try Homelab(lab: Homelab.watchLab("  reconcile: 10m\n"))
+        #expect(try await lab.moor("up").exit == 0)
+        let watch = try WatchRun(lab)
+        #expect(await WatchRun.eventually { !lab.calls(["docker", "events"]).isEmpty }, "\(watch.log)")
+        // Let the first reconcile settle (it finds nothing to do).
+        try await Task.sleep(for: .milliseconds(500))
+        let before = lab.calls(["tailscale", "serve", "--bg"]).count
+        try StandIn.simulateDockerRestart(store: lab.world)
+        let restarted = ContinuousClock.now
+        let port = try #require(lab.apiHostPort)
+        let synced = await WatchRun.eventually(.seconds(5)) { lab.serveTarget == "localhost:\(port)" }
+        let took = ContinuousClock.now - restarted
+        #expect(synced, "\(watch.log)")
+        #expect(took < .seconds(2), "the tailnet forwarded to the new port \(took) after the start event")
+        #expect(lab.calls(["tailscale", "serve", "--bg"]).count == before + 1)
+
+        // Docker's restart ended the event stream: watch follows again, --since the last event.
+        #expect(await WatchRun.eventually { lab.calls(["docker", "events"]).contains { $0.contains("--since") } }, "\(watch.log)")
+        #expect(watch.log.contains("docker events for minikube ended"))
+        // …and still sees what happens: the node container stops, autoStart starts it.
+        try StandIn.simulateContainerStop(store: lab.world, profile: "minikube")
+        #expect(await WatchRun.eventually(.seconds(15)) { lab.world.load().profiles["minikube"]?.state == "Running" }, "\(watch.log)")
+        let newPort = try #require(lab.apiHostPort)
+        #expect(await WatchRun.eventually(.seconds(5)) { lab.serveTarget == "localhost:\(newPort)" }, "\(watch.log)")
+        #expect(lab.calls(["minikube", "start", "-p", "minikube"]).count == 2, "the creating up, then watch's start")
+        #expect(lab.calls(["minikube", "delete"]).isEmpty)
+
+        let (status, stopTook) = await watch.stop()
+        #expect(status == 0, "\(watch.log)")
+        #expect(stopTook < .seconds(2))
+        #expect(watch.log.contains("watch: stopped"))
+        // One journal run per reconcile that changed something, named watch.
+        let history = try await lab.moor("history", "-o", "json")
+        #expect(history.stdout.contains("\"watch\""), "\(history.stdout)")
+    }
+
+    @Test func withoutAutoStartAStoppedClusterIsReportedNotStarted() async throws {
+        let ntfy = try await HTTPRecorder(status: 200)
+        let lab = try Homelab(lab: Homelab.watchLab("""
+              reconcile: 1s
+              autoStart: false
+              alerts:
+                failureThreshold: 1
+                ntfy:
+                  url: http://127.0.0.1:\(ntfy.port)
+                  topic: homelab
+
+            """))
+        #expect(try await lab.moor("up").exit == 0)
+        let watch = try WatchRun(lab)
+        #expect(await WatchRun.eventually { !lab.calls(["docker", "events"]).isEmpty })
+        try StandIn.simulateContainerStop(store: lab.world, profile: "minikube")
+        #expect(await WatchRun.eventually(.seconds(10)) { !ntfy.requests.isEmpty }, "\(watch.log)")
+        let alert = try #require(ntfy.requests.first?.json)
+        #expect(alert["title"] as? String == "moor: cluster-stopped failing")
+        #expect((alert["message"] as? String)?.contains("autoStart") == true)
+        try await Task.sleep(for: .seconds(2))
+        #expect(lab.calls(["minikube", "start"]).count == 1, "watch started the cluster with autoStart off")
+        #expect(ntfy.requests.count == 1, "one alert, not one per reconcile")
+        #expect(await watch.stop().status == 0)
+    }
+
+    @Test func watchAndAManualUpStartTheClusterOnce() async throws {
+        let lab = try Homelab(lab: Homelab.watchLab("  reconcile: 10m\n"))
+        #expect(try await lab.moor("up").exit == 0)
+        let watch = try WatchRun(lab)
+        #expect(await WatchRun.eventually { !lab.calls(["docker", "events"]).isEmpty })
+        try lab.world.injectSlowness(tool: "minikube", match: "start")
+        try StandIn.simulateContainerStop(store: lab.world, profile: "minikube")
+        // Watch's start is under way (slow) and holds the writer lock: a manual up waits, then finds nothing to do.
+        #expect(await WatchRun.eventually(.seconds(10)) { lab.calls(["minikube", "start"]).count == 2 }, "\(watch.log)")
+        let up = try await lab.moor("up")
+        #expect(up.exit == 0, "\(up.stderr)")
+        #expect(up.stderr.contains("waiting for moor watch (pid "), "\(up.stderr)")
+        #expect(lab.calls(["minikube", "start"]).count == 2, "the creating up and watch's start; the manual up found it running")
+        #expect(await watch.stop().status == 0)
+    }
+
+    @Test func sigtermDuringAHungToolExitsZeroWithinTwoSeconds() async throws {
+        let lab = try Homelab(lab: Homelab.watchLab("  reconcile: 10m\n"))
+        #expect(try await lab.moor("up").exit == 0)
+        try lab.world.injectHang(tool: "minikube", match: "start")
+        let watch = try WatchRun(lab)
+        #expect(await WatchRun.eventually { !lab.calls(["docker", "events"]).isEmpty })
+        try StandIn.simulateContainerStop(store: lab.world, profile: "minikube")
+        #expect(await WatchRun.eventually(.seconds(10)) { lab.world.hungPID != nil }, "\(watch.log)")
+        let hung = try #require(lab.world.hungPID)
+        let (status, took) = await watch.stop()
+        #expect(status == 0, "\(watch.log)")
+        #expect(took < .seconds(2), "watch took \(took) to exit")
+        #expect(await WatchRun.eventually(.seconds(3)) { kill(hung, 0) != 0 || InterruptTests.isGone(hung) }, "the hung minikube start was stopped")
+        let history = try await lab.moor("history", "-o", "json")
+        #expect(history.stdout.contains("interrupted"), "\(history.stdout)")
+    }
+}
