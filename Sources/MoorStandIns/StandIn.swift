@@ -19,6 +19,9 @@ public struct Outcome: Sendable {
 /// One executable, installed under each tool's name; it dispatches on that name.
 public enum StandIn {
     public static let tools = ["minikube", "docker", "tailscale", "kubectl", "op"]
+    /// Service managers, for `moor watch --install` tests only (never on the demo's PATH):
+    /// they record the call and succeed.
+    public static let serviceManagers = ["systemctl", "launchctl"]
 
     public static func run(tool: String, arguments: [String], stdin: Data, store: WorldStore) -> Outcome {
         store.logCall([tool] + arguments)
@@ -41,6 +44,7 @@ public enum StandIn {
             case "tailscale": return try TailscaleStandIn(store: store).run(arguments)
             case "kubectl": return try KubectlStandIn(store: store).run(arguments, stdin: stdin)
             case "op": return OpStandIn(store: store).run(arguments)
+            case "systemctl", "launchctl": return Outcome()
             default: return Outcome(127, stderr: "\(tool): not a stand-in tool\n")
             }
         } catch {
@@ -93,7 +97,7 @@ public enum StandIn {
     /// `moor-standin docker-restart` (what a Docker Desktop restart does), for the demo.
     public static func main() -> Never {
         let tool = URL(fileURLWithPath: CommandLine.arguments[0]).lastPathComponent
-        if !tools.contains(tool) { admin(Array(CommandLine.arguments.dropFirst())) }
+        if !(tools + serviceManagers).contains(tool) { admin(Array(CommandLine.arguments.dropFirst())) }
         guard let directory = ProcessInfo.processInfo.environment["MOOR_STANDIN_DIR"] else {
             FileHandle.standardError.write(Data("\(tool) (moor stand-in): MOOR_STANDIN_DIR is not set\n".utf8))
             exit(127)

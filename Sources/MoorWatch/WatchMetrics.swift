@@ -71,14 +71,14 @@ public final class WatchMetrics: Sendable {
         let labels = [("check", name)]
         state.withLock { all in
             var gauges = all[name] ?? CheckGauges(
-                success: gauge("probe_success", labels: labels, help: "Whether the check passed (warn counts as passed)"),
-                duration: gauge("probe_duration_seconds", labels: labels, help: "How long the check took"))
+                success: gauge("probe_success", labels: labels, help: "Displays whether or not the probe was a success"),
+                duration: gauge("probe_duration_seconds", labels: labels, help: "Returns how long the probe took to complete in seconds"))
             gauges.success.set(to: result.state == .fail ? 0 : 1)
             gauges.duration.set(to: result.durationMs / 1000)
             if let phases = result.phases, result.status != nil || result.target.hasPrefix("http") {
                 for (phase, value) in Self.phaseValues(phases) {
                     let gauge = gauges.phases[phase] ?? gauge(
-                        "probe_http_duration_seconds", labels: labels + [("phase", phase)], help: "Duration of each phase of the HTTP request")
+                        "probe_http_duration_seconds", labels: labels + [("phase", phase)], help: "Duration of http request by phase, summed over all redirects")
                     gauges.phases[phase] = gauge
                     gauge.set(to: (value ?? 0) / 1000)
                 }
@@ -89,12 +89,12 @@ public final class WatchMetrics: Sendable {
                 gauge.set(to: Double(status))
             }
             if let certificate = result.certificate {
-                let expiry = gauges.expiry ?? gauge("probe_ssl_earliest_cert_expiry", labels: labels, help: "Earliest expiring certificate in the chain, in seconds since the epoch")
+                let expiry = gauges.expiry ?? gauge("probe_ssl_earliest_cert_expiry", labels: labels, help: "Returns last SSL chain expiry in unixtime")
                 gauges.expiry = expiry
                 expiry.set(to: certificate.earliestExpiry.timeIntervalSince1970)
-                if let version = certificate.tlsVersion.map(Self.blackboxTLSVersion) {
+                if let version = certificate.tlsVersion {
                     if let (old, gauge) = gauges.tlsVersion, old != version { registry.unregisterGauge(gauge); gauges.tlsVersion = nil }
-                    let gauge = gauges.tlsVersion?.1 ?? gauge("probe_tls_version_info", labels: labels + [("version", version)], help: "The TLS version used")
+                    let gauge = gauges.tlsVersion?.1 ?? gauge("probe_tls_version_info", labels: labels + [("version", version)], help: "Returns the TLS version used or NaN when unknown")
                     gauges.tlsVersion = (version, gauge)
                     gauge.set(to: 1)
                 }
@@ -102,13 +102,6 @@ public final class WatchMetrics: Sendable {
             all[name] = gauges
         }
         touch()
-    }
-
-    /// blackbox_exporter writes `TLS 1.3`; moor's probe says `TLSv1.3` or `tlsv13`.
-    static func blackboxTLSVersion(_ text: String) -> String {
-        let digits = text.filter { $0.isNumber }
-        guard digits.count == 2 else { return text }
-        return "TLS \(digits.first!).\(digits.last!)"
     }
 
     /// Removes the series of checks no longer in the lab file.

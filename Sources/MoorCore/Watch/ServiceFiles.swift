@@ -62,11 +62,12 @@ public struct ServiceFiles: Sendable, Equatable {
             "",
             "[Service]",
             "Type=exec",
-            "ExecStart=" + arguments.map(Self.systemdQuote).joined(separator: " "),
-            "WorkingDirectory=" + Self.systemdQuote((labPath as NSString).deletingLastPathComponent),
+            "ExecStart=" + arguments.map { Self.systemdQuote($0) }.joined(separator: " "),
+            // A path, verbatim but for specifiers: systemd does not unquote this one.
+            "WorkingDirectory=" + Self.escapeSpecifiers((labPath as NSString).deletingLastPathComponent),
         ]
         for (key, value) in environment.sorted(by: { $0.key < $1.key }) {
-            lines.append("Environment=" + Self.systemdQuote("\(key)=\(value)"))
+            lines.append("Environment=" + Self.systemdQuote("\(key)=\(value)", expandsVariables: false))
         }
         lines += [
             "EnvironmentFile=-%h/.config/moor/watch.env",
@@ -82,15 +83,15 @@ public struct ServiceFiles: Sendable, Equatable {
     }
 
     /// One word of ExecStart= or Environment=: double-quoted, with `\` and `"` escaped,
-    /// `%` doubled (specifiers) and `$` doubled (variable expansion).
-    public static func systemdQuote(_ word: String) -> String {
+    /// `%` doubled (specifiers) and, where systemd expands variables (ExecStart=), `$` too.
+    public static func systemdQuote(_ word: String, expandsVariables: Bool = true) -> String {
         var out = "\""
         for character in word {
             switch character {
             case "\\": out += "\\\\"
             case "\"": out += "\\\""
             case "%": out += "%%"
-            case "$": out += "$$"
+            case "$" where expandsVariables: out += "$$"
             case "\n": out += "\\n"
             default: out.append(character)
             }

@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+import MoorCore
+import MoorStandIns
+import MoorSystem
+import MoorTestSupport
+
+/// `moor watch --print / --install / --uninstall` on Linux: the systemd user unit.
+@Suite(.serialized) struct WatchInstallTests {
+    @Test func printShowsTheUnitWithAbsolutePathsAndWritesNothing() async throws {
+        let lab = try Homelab(lab: Homelab.watchLab("  reconcile: 60s\n"), standIns: StandIn.tools + ["systemctl"])
+        let run = try await lab.moor("watch", "--print")
+        #expect(run.exit == 0, "\(run.stderr)")
+        let moor = URL(fileURLWithPath: Homelab.moor).resolvingSymlinksInPath().path
+        #expect(run.stdout.contains("ExecStart=\"\(moor)\" \"watch\" \"--file\" \"\(lab.labPath)\"\n"), "\(run.stdout)")
+        #expect(run.stdout.contains("Restart=on-failure"))
+        #expect(run.stdout.contains("Environment=\"PATH=\(lab.environment["PATH"]!)\""))
+        #expect(run.stdout.contains("Environment=\"MOOR_STATE_DIR=\(lab.scratch.path)/state\""))
+        #expect(!FileManager.default.fileExists(atPath: lab.scratch.path + "/.config/systemd/user/moor-watch.service"))
+        #expect(lab.calls(["systemctl"]).isEmpty)
+    }
+
+    @Test func theUnitPassesSystemdAnalyzeVerify() async throws {
+        guard let analyze = LocalRunner.lookup("systemd-analyze", in: "/usr/bin:/bin:/usr/local/bin") else {
+            // The issue asks for this check where the tool exists; .ci/run installs systemd so it does there.
+            return
+        }
+        let lab = try Homelab(lab: Homelab.watchLab("  reconcile: 60s\n"), standIns: StandIn.tools + ["systemctl"])
+        let run = try await lab.moor("watch", "--print")
+        let unit = lab.scratch.path + "/moor-watch.service"
+        try run.stdout.write(toFile: unit, atomically: true, encoding: .utf8)
+        let verify = try await LocalRunner(environment: ["HOME": lab.scratch.path]).run(Command(analyze, ["verify", "--man=no", unit]))
+        #expect(verify.exitCode == 0, "systemd-analyze verify: \(verify.stderrText)")
+        #expect(!verify.stderrText.contains("moor-watch.service:"), "\(verify.stderrText)")
+    }
+
+    @Test func installWritesEnablesAndUninstallUndoes() async throws {
+        let lab = try Homelab(lab: Homelab.watchLab("  reconcile: 60s\n"), standIns: StandIn.tools + ["systemctl"])
+        let path = lab.scratch.path + "/.config/systemd/user/moor-watch.service"
+        let install = try await lab.moor("watch", "--install")
+        #expect(install.exit == 0, "\(install.stderr)")
+        let printed = try await lab.moor("watch", "--print").stdout
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == printed)
+        #expect(lab.calls(["systemctl"]) == [["systemctl", "--user", "daemon-reload"], ["systemctl", "--user", "enable", "--now", "moor-watch.service"]])
+        #expect(install.stdout.contains("wrote \(path)"))
+
+        let uninstall = try await lab.moor("watch", "--uninstall")
+        #expect(uninstall.exit == 0, "\(uninstall.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: path))
+        #expect(lab.calls(["systemctl"]).suffix(2) == [["systemctl", "--user", "disable", "--now", "moor-watch.service"], ["systemctl", "--user", "daemon-reload"]])
+        let again = try await lab.moor("watch", "--uninstall")
+        #expect(again.exit == 0)
+        #expect(again.stdout.contains("nothing to remove"))
+    }
+
+    @Test func aFailingServiceManagerIsAnErrorNamingTheCommand() async throws {
+        let lab = try Homelab(lab: Homelab.watchLab("  reconcile: 60s\n"), standIns: StandIn.tools + ["systemctl"])
+        try lab.world.injectFault(tool: "systemctl", match: "enable")
+        let install = try await lab.moor("watch", "--install")
+        #expect(install.exit == 1)
+        #expect(install.stderr.contains("systemctl --user enable --now moor-watch.service"), "\(install.stderr)")
+        #expect(!install.stderr.contains("Fatal error"))
+    }
+
+    @Test func conflictingFlagsAndABadWatchSectionAreRefused() async throws {
+        let lab = try Homelab(lab: Homelab.watchLab("  metrics:\n    listen: 0.0.0.0:9464\n"))
+        let run = try await lab.moor("watch")
+        #expect(run.exit == 65)
+        #expect(run.stderr.contains("`watch.metrics.listen` is `0.0.0.0:9464`, which is not a loopback address"), "\(run.stderr)")
+        let both = try await lab.moor("watch", "--install", "--uninstall")
+        #expect(both.exit == 64)
+    }
+}
