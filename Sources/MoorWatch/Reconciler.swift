@@ -105,8 +105,8 @@ public actor Reconciler {
         let hasMirrors = !(lab.cluster?.registryMirrors.isEmpty ?? true)
         metrics.cluster(up: cluster.state == .running || cluster.state == .error,
                         apiServerUp: cluster.state == .running,
-                        exposeInSync: hasExpose ? !changes.contains { $0.id.kind == "expose" } : nil,
-                        mirrorsInSync: hasMirrors ? !changes.contains { $0.id.kind == "mirror" } : nil)
+                        exposeInSync: !hasExpose || !changes.contains { $0.id.kind == "expose" },
+                        mirrorsInSync: !hasMirrors || !changes.contains { $0.id.kind == "mirror" })
     }
 
     /// Application counts, read-only (watch never syncs apps).

@@ -121,11 +121,12 @@ public final class WatchMetrics: Sendable {
 
     // MARK: cluster, apps, reconcile, alerts
 
-    public func cluster(up: Bool, apiServerUp api: Bool, exposeInSync expose: Bool?, mirrorsInSync mirrors: Bool?) {
+    /// The lab has no exposure (or no mirrors): nothing can be out of sync, so 1.
+    public func cluster(up: Bool, apiServerUp api: Bool, exposeInSync expose: Bool, mirrorsInSync mirrors: Bool) {
         clusterUp.set(to: up ? 1 : 0)
         apiServerUp.set(to: api ? 1 : 0)
-        if let expose { exposeInSync.set(to: expose ? 1 : 0) }
-        if let mirrors { mirrorsInSync.set(to: mirrors ? 1 : 0) }
+        exposeInSync.set(to: expose ? 1 : 0)
+        mirrorsInSync.set(to: mirrors ? 1 : 0)
         touch()
     }
 

@@ -22,7 +22,8 @@ import MoorTestSupport
 
     @Test func theUnitPassesSystemdAnalyzeVerify() async throws {
         guard let analyze = LocalRunner.lookup("systemd-analyze", in: "/usr/bin:/bin:/usr/local/bin") else {
-            // The issue asks for this check where the tool exists; .ci/run installs systemd so it does there.
+            // Checked where the tool exists; .ci/run installs systemd, so under CI its absence fails.
+            if ProcessInfo.processInfo.environment["CI"] == "true" { Issue.record("systemd-analyze is missing (apt-get install systemd)") }
             return
         }
         let lab = try Homelab(lab: Homelab.watchLab("  reconcile: 60s\n"), standIns: StandIn.tools + ["systemctl"])
