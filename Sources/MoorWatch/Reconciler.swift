@@ -35,54 +35,71 @@ public actor Reconciler {
         self.takeLock = takeLock
     }
 
-    /// One reconcile; errors are logged, counted and alerted, never thrown.
+    /// How long before a failed reconcile is tried once more, before it counts.
+    var retryDelay: Duration = .seconds(1)
+
+    /// One reconcile; errors are logged, counted and alerted, never thrown. A failure is
+    /// tried once more after `retryDelay` before it counts: the cluster can change state
+    /// while it is being observed (the node container stopping between the profile list
+    /// and `minikube ssh`), and the next look then sees a plain stopped cluster.
     public func reconcile(_ reason: String) async {
         guard lab.cluster != nil else { return }
         runs += 1
         do {
-            let engine = try ResourceEngine(lab: lab, labPath: labPath, context: context, scope: .unattended)
-            let first = try await engine.plan()
-            record(observed: first.observed, changes: first.plan.changes)
-            switch ReconcileDecision.decide(first.plan.changes, autoStart: spec.autoStart) {
-            case .inSync:
-                await settle(nil)
-            case .needsPerson(let alert, let detail):
-                if lastError != detail { log.event("\(reason): \(detail)") }
-                lastError = detail
-                await settle(alert, detail)
-            case .apply(let changes):
-                log.event("\(reason): \(changes.map(\.summary).joined(separator: "; "))")
-                let lock = try await takeLock()
-                defer { lock.release() }
-                let again = try await engine.plan()
-                guard !again.plan.changes.isEmpty else {
-                    log.event("nothing left to do: another moor made the changes")
-                    record(observed: again.observed, changes: again.plan.changes)
-                    await settle(nil)
-                    break
-                }
-                if case .needsPerson(let alert, let detail) = ReconcileDecision.decide(again.plan.changes, autoStart: spec.autoStart) {
-                    await settle(alert, detail)
-                    break
-                }
-                let report = try await context.journal.withRun(command: "watch", labFile: labPath) { run in
-                    try await engine.up(UpOptions(allowRecreate: false), run: run)
-                }
-                for change in report.applied { log.event("applied \(change.resource): \(change.summary)") }
-                for warning in report.warnings { log.event("warning: \(warning)") }
-                record(observed: report.observed, changes: [])
-                await settle(nil)
-            }
-            metrics.reconciled(at: context.clock.date, failed: false)
+            try await once(reason)
         } catch {
             if Interrupted.means(error) || Task.isCancelled { return }
-            let message = Self.describe(error)
-            log.event("reconcile failed (\(reason)): \(message)")
-            lastError = message
-            metrics.reconciled(at: context.clock.date, failed: true)
-            await alerter.evaluate("reconcile", success: false, detail: message)
+            log.event("reconcile failed (\(reason)): \(Self.describe(error)); looking again in \(retryDelay.components.seconds) s")
+            do {
+                try await context.clock.sleep(for: retryDelay)
+                try await once(reason + ", again")
+            } catch {
+                if Interrupted.means(error) || Task.isCancelled { return }
+                let message = Self.describe(error)
+                log.event("reconcile failed again (\(reason)): \(message)")
+                lastError = message
+                metrics.reconciled(at: context.clock.date, failed: true)
+                await alerter.evaluate("reconcile", success: false, detail: message)
+            }
         }
         await recordApps()
+    }
+
+    func once(_ reason: String) async throws {
+        let engine = try ResourceEngine(lab: lab, labPath: labPath, context: context, scope: .unattended)
+        let first = try await engine.plan()
+        record(observed: first.observed, changes: first.plan.changes)
+        switch ReconcileDecision.decide(first.plan.changes, autoStart: spec.autoStart) {
+        case .inSync:
+            await settle(nil)
+        case .needsPerson(let alert, let detail):
+            if lastError != detail { log.event("\(reason): \(detail)") }
+            lastError = detail
+            await settle(alert, detail)
+        case .apply(let changes):
+            log.event("\(reason): \(changes.map(\.summary).joined(separator: "; "))")
+            let lock = try await takeLock()
+            defer { lock.release() }
+            let again = try await engine.plan()
+            guard !again.plan.changes.isEmpty else {
+                log.event("nothing left to do: another moor made the changes")
+                record(observed: again.observed, changes: again.plan.changes)
+                await settle(nil)
+                break
+            }
+            if case .needsPerson(let alert, let detail) = ReconcileDecision.decide(again.plan.changes, autoStart: spec.autoStart) {
+                await settle(alert, detail)
+                break
+            }
+            let report = try await context.journal.withRun(command: "watch", labFile: labPath) { run in
+                try await engine.up(UpOptions(allowRecreate: false), run: run)
+            }
+            for change in report.applied { log.event("applied \(change.resource): \(change.summary)") }
+            for warning in report.warnings { log.event("warning: \(warning)") }
+            record(observed: report.observed, changes: [])
+            await settle(nil)
+        }
+        metrics.reconciled(at: context.clock.date, failed: false)
     }
 
     /// Resolves watch's own alerts except `failing` (raised with `detail`).

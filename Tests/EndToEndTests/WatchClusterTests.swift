@@ -63,11 +63,41 @@ import MoorTestSupport
         try StandIn.simulateContainerStop(store: lab.world, profile: "minikube")
         #expect(await WatchRun.eventually(.seconds(10)) { !ntfy.requests.isEmpty }, "\(watch.log)")
         let alert = try #require(ntfy.requests.first?.json)
-        #expect(alert["title"] as? String == "moor: cluster-stopped failing")
+        #expect(alert["title"] as? String == "moor: cluster-stopped failing", "\(ntfy.requests.compactMap(\.json)) \(watch.log)")
         #expect((alert["message"] as? String)?.contains("autoStart") == true)
         try await Task.sleep(for: .seconds(2))
         #expect(lab.calls(["minikube", "start"]).count == 1, "watch started the cluster with autoStart off")
         #expect(ntfy.requests.count == 1, "one alert, not one per reconcile")
+        #expect(await watch.stop().status == 0)
+    }
+
+    @Test func aReconcileThatKeepsFailingAlertsAndResolves() async throws {
+        let ntfy = try await HTTPRecorder(status: 200)
+        let lab = try Homelab(lab: Homelab.watchLab("""
+              reconcile: 1s
+              alerts:
+                failureThreshold: 1
+                successThreshold: 1
+                ntfy:
+                  url: http://127.0.0.1:\(ntfy.port)
+                  topic: homelab
+
+            """))
+        #expect(try await lab.moor("up").exit == 0)
+        try lab.world.injectFault(tool: "tailscale", match: "--bg", count: 1000)
+        let watch = try WatchRun(lab)
+        #expect(await WatchRun.eventually { !lab.calls(["docker", "events"]).isEmpty })
+        try StandIn.simulateDockerRestart(store: lab.world)
+        #expect(await WatchRun.eventually { ntfy.requests.count == 1 }, "\(watch.log)")
+        let alert = try #require(ntfy.requests.first?.json)
+        #expect(alert["title"] as? String == "moor: reconcile failing")
+        #expect((alert["message"] as? String)?.contains("tailscale serve --bg") == true, "\(alert)")
+        #expect(watch.log.contains("looking again in 1 s"), "a failure is tried once more before it counts")
+        try FileManager.default.removeItem(atPath: lab.world.directory + "/faults")
+        #expect(await WatchRun.eventually { ntfy.requests.count == 2 }, "\(watch.log)")
+        #expect(ntfy.requests.last?.json?["title"] as? String == "moor: reconcile resolved")
+        let port = try #require(lab.apiHostPort)
+        #expect(lab.serveTarget == "localhost:\(port)")
         #expect(await watch.stop().status == 0)
     }
 
