@@ -25,6 +25,8 @@ public final class WriterLock: @unchecked Sendable {
 
     public let path: String
     private var fd: Int32
+    /// Whether another writer held it when this one asked (it may have changed the cluster).
+    public private(set) var contended = false
 
     private init(path: String, fd: Int32) {
         self.path = path
@@ -52,7 +54,9 @@ public final class WriterLock: @unchecked Sendable {
         let start = clock.now
         let deadline = timeout.map { start + $0 }
         var told = false
+        var contended = false
         while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            contended = true
             let current = Self.holder(fd: fd)
             guard let deadline else {
                 let named = current ?? Self.settledHolder(fd: fd)
@@ -74,6 +78,7 @@ public final class WriterLock: @unchecked Sendable {
             }
         }
         let lock = WriterLock(path: path, fd: fd)
+        lock.contended = contended
         lock.record(holder)
         return lock
     }

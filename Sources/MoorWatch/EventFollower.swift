@@ -11,9 +11,12 @@ public struct EventFollower: Sendable {
     let clock: any MoorClock
     let log: WatchLog
     /// Backoff after a stream ends: `initial`, doubling, at most `maximum`; back to
-    /// `initial` once a stream delivered an event or ran for a minute.
-    var initialBackoff: Duration = .milliseconds(500)
-    var maximumBackoff: Duration = .seconds(30)
+    /// `initial` once a stream delivered an event or ran for a minute. The maximum is short
+    /// on purpose: while Docker restarts, `docker events` fails at once and costs one
+    /// process a second; a long backoff would still be sleeping when the node container
+    /// starts, and the exposure must follow its new port within 2 s of that event.
+    var initialBackoff: Duration = .milliseconds(250)
+    var maximumBackoff: Duration = .seconds(1)
 
     public init(profile: String, runner: any CommandRunner, clock: any MoorClock, log: WatchLog) {
         self.profile = profile
@@ -27,6 +30,8 @@ public struct EventFollower: Sendable {
         let seen = SeenEvents()
         var backoff = initialBackoff
         var streams = 0
+        var lastReason = ""
+        var repeats = 0
         while !Task.isCancelled {
             let since = await seen.since
             let started = clock.now
@@ -48,7 +53,11 @@ public struct EventFollower: Sendable {
             }
             if Task.isCancelled { return }
             if await seen.takeDelivered() || clock.now - started > .seconds(60) { backoff = initialBackoff }
-            log.event("docker events for \(profile) \(reason); following again in \(backoff.inMilliseconds.formatted()) ms\(since.map { " since \($0)" } ?? "")")
+            // While Docker is down the same failure repeats every second: said once a minute.
+            if reason == lastReason { repeats += 1 } else { lastReason = reason; repeats = 0 }
+            if repeats % 60 == 0 {
+                log.event("docker events for \(profile) \(reason); following again in \(Int(backoff.inMilliseconds)) ms\(since.map { " since \($0)" } ?? "")\(repeats > 0 ? " (\(repeats) times)" : "")")
+            }
             do { try await clock.sleep(for: backoff) } catch { return }
             backoff = min(backoff * 2, maximumBackoff)
         }

@@ -7,8 +7,8 @@ import MoorSystem
 /// Keeps the cluster loop converged: one reconcile at a time, on an event, after a stop
 /// (with `autoStart`), and at least every `watch.reconcile`. Each reconcile plans the
 /// unattended kinds; only when something differs does it take the writer lock, plan again
-/// under it (a manual `moor up` may have done the work meanwhile) and apply in one journal
-/// run named `watch`.
+/// under it if another writer held it (a manual `moor up` may have done the work meanwhile)
+/// and apply in one journal run named `watch` (`up` observes afresh before it applies).
 public actor Reconciler {
     public typealias LockTaker = @Sendable () async throws -> WriterLock
 
@@ -80,16 +80,19 @@ public actor Reconciler {
             log.event("\(reason): \(changes.map(\.summary).joined(separator: "; "))")
             let lock = try await takeLock()
             defer { lock.release() }
-            let again = try await engine.plan()
-            guard !again.plan.changes.isEmpty else {
-                log.event("nothing left to do: another moor made the changes")
-                record(observed: again.observed, changes: again.plan.changes)
-                await settle(nil)
-                break
-            }
-            if case .needsPerson(let alert, let detail) = ReconcileDecision.decide(again.plan.changes, autoStart: spec.autoStart) {
-                await settle(alert, detail)
-                break
+            // Another moor held the lock: it may have done the work, or changed what is needed.
+            if lock.contended {
+                let again = try await engine.plan()
+                guard !again.plan.changes.isEmpty else {
+                    log.event("nothing left to do: another moor made the changes")
+                    record(observed: again.observed, changes: again.plan.changes)
+                    await settle(nil)
+                    break
+                }
+                if case .needsPerson(let alert, let detail) = ReconcileDecision.decide(again.plan.changes, autoStart: spec.autoStart) {
+                    await settle(alert, detail)
+                    break
+                }
             }
             let report = try await context.journal.withRun(command: "watch", labFile: labPath) { run in
                 try await engine.up(UpOptions(allowRecreate: false), run: run)
