@@ -35,6 +35,20 @@ public enum DockerEvents {
         _ = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
     }
 
+    /// How many `docker events` have started following (each logs itself once subscribed,
+    /// so a test knows a stream is live before it ends it).
+    public static func followers(_ store: WorldStore) -> Int {
+        ((try? String(contentsOfFile: store.directory + "/events.followers", encoding: .utf8)) ?? "").split(separator: "\n").count
+    }
+
+    static func appendLine(_ text: String, to path: String) {
+        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT, 0o644)
+        guard fd >= 0 else { return }
+        defer { close(fd) }
+        let line = Data((text + "\n").utf8)
+        _ = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+    }
+
     /// Ends every running `docker events` (the daemon went away).
     public static func endStreams(_ store: WorldStore) {
         let next = generation(store) + 1
@@ -63,6 +77,7 @@ public enum DockerEvents {
         }
         let since = flags.value("--since").flatMap { Double($0) }.map { Int64($0 * 1_000_000_000) }
         let startGeneration = generation(store)
+        appendLine("\(getpid()) \(startGeneration)", to: store.directory + "/events.followers")
         var offset = 0
         if since == nil {
             offset = (try? Data(contentsOf: URL(fileURLWithPath: logPath(store))))?.count ?? 0

@@ -25,16 +25,25 @@ public struct EventFollower: Sendable {
         self.log = log
     }
 
+    /// docker's `--since` form of a date: seconds and nanoseconds.
+    static func since(_ date: Date) -> String {
+        let nanos = Int64((date.timeIntervalSince1970 * 1_000_000_000).rounded())
+        return DockerEvent.since(nanoseconds: nanos)
+    }
+
     /// Runs until cancelled, calling `handle` with each new event of the profile's container.
     public func run(_ handle: @escaping @Sendable (DockerEvent) async -> Void) async {
         let seen = SeenEvents()
+        // The first stream starts `--since` now as well: an event between starting the
+        // process and docker subscribing it would otherwise be lost.
+        let started = Self.since(clock.date)
         var backoff = initialBackoff
         var streams = 0
         var lastReason = ""
         var repeats = 0
         while !Task.isCancelled {
-            let since = await seen.since
-            let started = clock.now
+            let since = await seen.since ?? started
+            let streamStart = clock.now
             streams += 1
             let command = Docker.events(profile: profile, since: since)
             var reason: String
@@ -52,11 +61,11 @@ public struct EventFollower: Sendable {
                 reason = "could not run: \(error)"
             }
             if Task.isCancelled { return }
-            if await seen.takeDelivered() || clock.now - started > .seconds(60) { backoff = initialBackoff }
+            if await seen.takeDelivered() || clock.now - streamStart > .seconds(60) { backoff = initialBackoff }
             // While Docker is down the same failure repeats every second: said once a minute.
             if reason == lastReason { repeats += 1 } else { lastReason = reason; repeats = 0 }
             if repeats % 60 == 0 {
-                log.event("docker events for \(profile) \(reason); following again in \(Int(backoff.inMilliseconds)) ms\(since.map { " since \($0)" } ?? "")\(repeats > 0 ? " (\(repeats) times)" : "")")
+                log.event("docker events for \(profile) \(reason); following again in \(Int(backoff.inMilliseconds)) ms since \(since)\(repeats > 0 ? " (\(repeats) times)" : "")")
             }
             do { try await clock.sleep(for: backoff) } catch { return }
             backoff = min(backoff * 2, maximumBackoff)

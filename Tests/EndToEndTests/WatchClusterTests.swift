@@ -12,7 +12,7 @@ import MoorTestSupport
         let lab = try Homelab(lab: Homelab.watchLab("  reconcile: 10m\n"))
         #expect(try await lab.moor("up").exit == 0)
         let watch = try WatchRun(lab)
-        #expect(await WatchRun.eventually { !lab.calls(["docker", "events"]).isEmpty }, "\(watch.log)")
+        #expect(await WatchRun.eventually { DockerEvents.followers(lab.world) == 1 }, "\(watch.log)")
         // Let the first reconcile settle (it finds nothing to do).
         try await Task.sleep(for: .milliseconds(500))
         let before = lab.calls(["tailscale", "serve", "--bg"]).count
@@ -26,8 +26,15 @@ import MoorTestSupport
         #expect(lab.calls(["tailscale", "serve", "--bg"]).count == before + 1)
 
         // Docker's restart ended the event stream: watch follows again, --since the last event.
-        #expect(await WatchRun.eventually { lab.calls(["docker", "events"]).contains { $0.contains("--since") } }, "\(watch.log)")
+        #expect(await WatchRun.eventually { DockerEvents.followers(lab.world) == 2 }, "\(watch.log)")
         #expect(watch.log.contains("docker events for minikube ended"))
+        let streams = lab.calls(["docker", "events"])
+        let since = streams.last.flatMap { argv in argv.firstIndex(of: "--since").map { argv[$0 + 1] } }
+        let lastEvent = try #require(try String(contentsOfFile: lab.world.directory + "/events.jsonl", encoding: .utf8)
+            .split(separator: "\n").last.flatMap { DockerEvent.parse(String($0)) })
+        // Since an event no later than Docker's `start`, so that one is replayed if it was missed.
+        #expect(lastEvent.action == "start")
+        #expect((since.flatMap(Double.init) ?? .infinity) <= Double(lastEvent.since)!, "\(String(describing: since)) vs \(lastEvent.since)")
         // …and still sees what happens: the node container stops, autoStart starts it.
         try StandIn.simulateContainerStop(store: lab.world, profile: "minikube")
         #expect(await WatchRun.eventually(.seconds(15)) { lab.world.load().profiles["minikube"]?.state == "Running" }, "\(watch.log)")

@@ -17,6 +17,11 @@ public struct DockerEvent: Sendable, Equatable {
     /// For `--since`: seconds, with nanoseconds when known (`1764384121.554120871`).
     public var since: String {
         guard let nano = timeNano else { return String(time) }
+        return Self.since(nanoseconds: nano)
+    }
+
+    /// `seconds.nanoseconds`, as `docker events --since` takes it.
+    public static func since(nanoseconds nano: Int64) -> String {
         let fraction = String(nano % 1_000_000_000)
         return "\(nano / 1_000_000_000).\(String(repeating: "0", count: 9 - fraction.count))\(fraction)"
     }
