@@ -124,7 +124,8 @@ import MoorTestSupport
         #expect(await watch.stop().status == 0)
     }
 
-    @Test func sigtermDuringAHungToolExitsZeroWithinTwoSeconds() async throws {
+    @Test(arguments: [SIGTERM, SIGINT])
+    func aSignalDuringAHungToolExitsZeroWithinTwoSeconds(signal: Int32) async throws {
         let lab = try Homelab(lab: Homelab.watchLab("  reconcile: 10m\n"))
         #expect(try await lab.moor("up").exit == 0)
         try lab.world.injectHang(tool: "minikube", match: "start")
@@ -133,11 +134,39 @@ import MoorTestSupport
         try StandIn.simulateContainerStop(store: lab.world, profile: "minikube")
         #expect(await WatchRun.eventually(.seconds(10)) { lab.world.hungPID != nil }, "\(watch.log)")
         let hung = try #require(lab.world.hungPID)
-        let (status, took) = await watch.stop()
+        let (status, took) = await watch.stop(signal)
         #expect(status == 0, "\(watch.log)")
         #expect(took < .seconds(2), "watch took \(took) to exit")
         #expect(await WatchRun.eventually(.seconds(3)) { kill(hung, 0) != 0 || InterruptTests.isGone(hung) }, "the hung minikube start was stopped")
         let history = try await lab.moor("history", "-o", "json")
         #expect(history.stdout.contains("interrupted"), "\(history.stdout)")
+    }
+}
+
+/// `moor watch` with the cluster host behind a real sshd: `docker events` streams over ssh,
+/// and stopping watch ends it on the host too.
+@Suite(.serialized) struct WatchRemoteTests {
+    @Test func eventsStreamOverSSHAndStopWithWatch() async throws {
+        let lab = try Homelab(lab: Labs.seed(host: "indri") + "watch:\n  reconcile: 10m\n")
+        let sshd = try await SSHServer.start(in: lab.scratch.path + "/sshd", environment: [
+            "PATH": "\(lab.bin):/usr/bin:/bin", "MOOR_STANDIN_DIR": lab.world.directory,
+        ])
+        let config = try lab.scratch.write("ssh_config", sshd.configBlock(alias: "indri"))
+        _ = try lab.scratch.write("bin/ssh", "#!/bin/sh\nexec /usr/bin/ssh -F '\(config)' \"$@\"\n", mode: 0o755)
+        #expect(try await lab.moor("up").exit == 0)
+        let watch = try WatchRun(lab)
+        #expect(await WatchRun.eventually { DockerEvents.followers(lab.world) == 1 }, "\(watch.log)")
+        try await Task.sleep(for: .milliseconds(500))
+        try StandIn.simulateContainerStop(store: lab.world, profile: "minikube")
+        #expect(await WatchRun.eventually(.seconds(15)) { lab.world.load().profiles["minikube"]?.state == "Running" }, "\(watch.log)")
+        let port = try #require(lab.apiHostPort)
+        #expect(await WatchRun.eventually(.seconds(5)) { lab.serveTarget == "localhost:\(port)" }, "\(watch.log)")
+        let (status, took) = await watch.stop()
+        #expect(status == 0, "\(watch.log)")
+        #expect(took < .seconds(2))
+        // The remote `docker events` (the stand-in, a child of sshd) is gone too.
+        let followerPIDs = try String(contentsOfFile: lab.world.directory + "/events.followers", encoding: .utf8)
+            .split(separator: "\n").compactMap { Int32($0.split(separator: " ").first ?? "") }
+        #expect(await WatchRun.eventually(.seconds(3)) { followerPIDs.allSatisfy { InterruptTests.isGone($0) } }, "remote docker events left running")
     }
 }
