@@ -27,14 +27,6 @@ class Slow(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def certificates(work):
-    key, cert = os.path.join(work, "key.pem"), os.path.join(work, "cert.pem")
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                    "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=localhost",
-                    "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"], check=True, capture_output=True)
-    return key, cert
-
-
 def serve_https(key, cert):
     return loopback.serve_https(Slow, key, cert)
 
@@ -80,7 +72,7 @@ def main():
                              capture_output=True, text=True).stdout.strip()
     work = tempfile.mkdtemp(prefix="moor-check-bench-")
     try:
-        key, cert = certificates(work)
+        key, cert = loopback.certificates(work)
         port, hang_port = serve_https(key, cert), serve_silent()
         lines = ["version: 1", "checks:"]
         for index in range(CHECKS):

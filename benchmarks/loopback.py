@@ -1,5 +1,49 @@
-"""What the check benchmarks share: an HTTPS server on 127.0.0.1 that serves `handler`."""
-import http.server, ssl, threading
+"""What the benchmarks share: a self-signed certificate for 127.0.0.1, an HTTPS server on
+127.0.0.1 that serves `handler`, a health endpoint, and the seed's cluster as a lab file."""
+import http.server, os, ssl, subprocess, threading
+
+SEED_CLUSTER = """version: 1
+cluster:
+  name: minikube
+  driver: docker
+  containerRuntime: containerd
+  cpus: 6
+  memory: 11264MiB
+  disk: 200g
+  apiServer: {names: [k8s.tail8d86e.ts.net, indri], port: 6443, listenAddress: 0.0.0.0}
+expose:
+  tailscale: {service: "svc:k8s", port: 443}
+"""
+
+
+def certificates(work):
+    """A self-signed EC certificate for localhost and 127.0.0.1; returns (key, cert) paths."""
+    key, cert = os.path.join(work, "key.pem"), os.path.join(work, "cert.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                    "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"], check=True, capture_output=True)
+    return key, cert
+
+
+def health_handler(counter=None):
+    """Answers every GET with {"status":"UP"}, counting requests in `counter` ({"n", "lock"})."""
+    class Health(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.0"
+
+        def do_GET(self):
+            if counter is not None:
+                with counter["lock"]:
+                    counter["n"] += 1
+            body = b'{"status":"UP"}'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+    return Health
 
 
 class Server(http.server.ThreadingHTTPServer):

@@ -8,21 +8,11 @@ files, so moor's own peak RSS must stay far below the data's size.
 Bar: moor's peak RSS < 100 MB (VmHWM of the moor process alone, sampled from /proc; the
 stand-ins are other processes). Linux only.
 """
+import loopback
 import argparse, os, shutil, subprocess, sys, tempfile, threading, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-LAB = """version: 1
-cluster:
-  name: minikube
-  driver: docker
-  containerRuntime: containerd
-  cpus: 6
-  memory: 11264MiB
-  disk: 200g
-  apiServer: {names: [k8s.tail8d86e.ts.net, indri], port: 6443, listenAddress: 0.0.0.0}
-expose:
-  tailscale: {service: "svc:k8s", port: 443}
-"""
+LAB = loopback.SEED_CLUSTER
 
 
 def peak(pid, samples):

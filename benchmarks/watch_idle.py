@@ -19,46 +19,11 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HTTPS_CHECKS = 40
 TICKS = os.sysconf("SC_CLK_TCK")
 
-CLUSTER = """version: 1
-cluster:
-  name: minikube
-  driver: docker
-  containerRuntime: containerd
-  cpus: 6
-  memory: 11264MiB
-  disk: 200g
-  apiServer: {names: [k8s.tail8d86e.ts.net, indri], port: 6443, listenAddress: 0.0.0.0}
-  registryMirrors:
+# The seed's cluster with two of its mirrors, so reconciles read the node's files too.
+CLUSTER = loopback.SEED_CLUSTER.replace("expose:", """  registryMirrors:
     - {registry: docker.io, mirror: "http://host.minikube.internal:5050", skipVerify: true}
     - {registry: quay.io, mirror: "http://host.minikube.internal:5050", skipVerify: true}
-expose:
-  tailscale: {service: "svc:k8s", port: 443}
-"""
-
-
-def counting_handler(counter):
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            with counter["lock"]:
-                counter["n"] += 1
-            body = b'{"status":"UP"}'
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-    return Handler
-
-
-def certificates(work):
-    key, cert = os.path.join(work, "key.pem"), os.path.join(work, "cert.pem")
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                    "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=localhost",
-                    "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"], check=True, capture_output=True)
-    return key, cert
+expose:""")
 
 
 def cpu_seconds(pid):
@@ -128,10 +93,10 @@ def main():
     work = tempfile.mkdtemp(prefix="moor-watch-bench-")
     watch = baseline = None
     try:
-        key, cert = certificates(work)
+        key, cert = loopback.certificates(work)
         moor_hits, base_hits = {"n": 0, "lock": threading.Lock()}, {"n": 0, "lock": threading.Lock()}
-        moor_port = loopback.serve_https(counting_handler(moor_hits), key, cert)
-        base_port = loopback.serve_https(counting_handler(base_hits), key, cert)
+        moor_port = loopback.serve_https(loopback.health_handler(moor_hits), key, cert)
+        base_port = loopback.serve_https(loopback.health_handler(base_hits), key, cert)
         env = dict(os.environ, MOOR_STANDIN_DIR=os.path.join(work, "world"), MOOR_STATE_DIR=os.path.join(work, "state"), HOME=work)
         os.makedirs(env["MOOR_STANDIN_DIR"])
         bin_path = subprocess.run([os.path.join(bin_dir, "moor-standin"), "install", work], env=env, check=True,

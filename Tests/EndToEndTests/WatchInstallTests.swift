@@ -70,5 +70,16 @@ import MoorTestSupport
         #expect(run.stderr.contains("`watch.metrics.listen` is `0.0.0.0:9464`, which is not a loopback address"), "\(run.stderr)")
         let both = try await lab.moor("watch", "--install", "--uninstall")
         #expect(both.exit == 64)
+
+        try lab.writeLab("version: 1\nwatch: {}\n")
+        let nothing = try await lab.moor("watch")
+        #expect(nothing.exit == 1)
+        #expect(nothing.stderr.contains("has no `cluster` and no `checks`: nothing to watch"), "\(nothing.stderr)")
+
+        let taken = try await HTTPRecorder()
+        try lab.writeLab(Homelab.watchLab("  metrics:\n    listen: 127.0.0.1:\(taken.port)\n"))
+        let busy = try await lab.moor("watch")
+        #expect(busy.exit == 1)
+        #expect(busy.stderr.contains("cannot serve metrics on 127.0.0.1:\(taken.port) (watch.metrics.listen)"), "\(busy.stderr)")
     }
 }

@@ -2,14 +2,7 @@ import Testing
 import MoorCore
 import MoorTestSupport
 
-@Suite struct LabLoaderTests {
-    func load(_ text: String) -> Result<LabFile, LabFileError> { LabLoader.load(text: text, file: "moor.yaml") }
-
-    func problems(_ text: String) -> [String] {
-        guard case .failure(let error) = load(text) else { return [] }
-        return error.lines
-    }
-
+@Suite struct LabLoaderTests: LabTextLoading {
     @Test func theExampleLoadsWithEverySection() throws {
         let lab = try load(Fixtures.example()).get()
         #expect(lab.hosts.map(\.name) == ["indri", "sifaka"])

@@ -4,14 +4,7 @@ import MoorCore
 import MoorTestSupport
 
 /// The `watch:` section and a check's `interval`.
-@Suite struct WatchLabTests {
-    func load(_ text: String) -> Result<LabFile, LabFileError> { LabLoader.load(text: text, file: "moor.yaml") }
-
-    func problems(_ text: String) -> [String] {
-        guard case .failure(let error) = load(text) else { return [] }
-        return error.lines
-    }
-
+@Suite struct WatchLabTests: LabTextLoading {
     @Test func theIssuesExampleLoads() throws {
         let lab = try load("""
             version: 1

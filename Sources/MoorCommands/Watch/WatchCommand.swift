@@ -53,6 +53,9 @@ struct WatchCommand: AsyncParsableCommand, HandlesOwnSignals {
     }
 
     func watch(_ lab: LabFile, _ path: String) async throws {
+        guard lab.cluster != nil || !lab.checks.isEmpty else {
+            throw CommandEnd.failed("\(path) has no `cluster` and no `checks`: nothing to watch")
+        }
         let context = try LiveContext.make(debug: options.debug, quiet: true)
         let spec = lab.watch ?? WatchSpec()
         let log = WatchLog()

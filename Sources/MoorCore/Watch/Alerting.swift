@@ -77,7 +77,8 @@ public struct AlertMessage: Sendable, Equatable, Codable {
     public var title: String { "moor: \(name) \(kind == .triggered ? "failing" : "resolved")" }
 }
 
-/// ntfy's JSON publishing format (`POST` to the server's root URL).
+/// ntfy's JSON publishing format (`POST` to the server's root URL); no `priority` key when
+/// the lab file sets none (ntfy's default, 3).
 public struct NtfyPublish: Sendable, Equatable, Encodable {
     public var topic: String
     public var title: String
@@ -92,15 +93,4 @@ public struct NtfyPublish: Sendable, Equatable, Encodable {
         self.tags = [alert.kind == .triggered ? "rotating_light" : "white_check_mark"]
         self.priority = priority
     }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(topic, forKey: .topic)
-        try container.encode(title, forKey: .title)
-        try container.encode(message, forKey: .message)
-        try container.encode(tags, forKey: .tags)
-        try container.encodeIfPresent(priority, forKey: .priority)
-    }
-
-    enum CodingKeys: String, CodingKey { case topic, title, message, tags, priority }
 }
