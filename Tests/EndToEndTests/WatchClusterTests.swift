@@ -108,6 +108,33 @@ import MoorTestSupport
         #expect(await watch.stop().status == 0)
     }
 
+    @Test func aRecreateIsAlertedNeverDone() async throws {
+        let ntfy = try await HTTPRecorder(status: 200)
+        let lab = try Homelab(lab: Labs.seed(runtime: "containerd"))
+        #expect(try await lab.moor("up").exit == 0)
+        // The lab file now asks for what only a new cluster can have.
+        try lab.writeLab(Labs.seed(runtime: "containerd", cpus: 8) + """
+            watch:
+              reconcile: 1s
+              alerts:
+                failureThreshold: 1
+                ntfy:
+                  url: http://127.0.0.1:\(ntfy.port)
+                  topic: homelab
+
+            """)
+        let watch = try WatchRun(lab)
+        #expect(await WatchRun.eventually { ntfy.requests.count == 1 }, "\(watch.log)")
+        let alert = try #require(ntfy.requests.first?.json)
+        #expect(alert["title"] as? String == "moor: recreate-needed failing")
+        #expect((alert["message"] as? String)?.contains("moor migrate") == true, "\(alert)")
+        try await Task.sleep(for: .seconds(2))
+        #expect(lab.calls(["minikube", "delete"]).isEmpty)
+        #expect(lab.calls(["minikube", "start"]).count == 1, "only the first up's")
+        #expect(ntfy.requests.count == 1)
+        #expect(await watch.stop().status == 0)
+    }
+
     @Test func watchAndAManualUpStartTheClusterOnce() async throws {
         let lab = try Homelab(lab: Homelab.watchLab("  reconcile: 10m\n"))
         #expect(try await lab.moor("up").exit == 0)
