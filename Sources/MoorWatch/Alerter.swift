@@ -26,15 +26,17 @@ public actor Alerter {
     /// outage is neither hammered nor logged at every check.
     var retry: (after: Date, delay: TimeInterval)?
 
+    /// `names`: the alerts that can still fire (the lab file's checks and watch's own); the
+    /// journal's state of a check since removed from the lab file is left alone.
     public init(rule: AlertRule, journal: any Journal, sink: (any AlertSink)?, metrics: WatchMetrics?, log: WatchLog,
-                now: @escaping @Sendable () -> Date = { Date() }) throws {
+                names: Set<String>? = nil, now: @escaping @Sendable () -> Date = { Date() }) throws {
         self.rule = rule
         self.journal = journal
         self.sink = sink
         self.metrics = metrics
         self.log = log
         self.now = now
-        states = try journal.alertStates()
+        states = try journal.alertStates().filter { names?.contains($0.key) ?? true }
         for (name, state) in states { metrics?.alert(name, firing: state.firing) }
     }
 

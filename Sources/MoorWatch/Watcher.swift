@@ -43,8 +43,9 @@ public final class Watcher: Service, Sendable {
         self.log = log
         self.metrics = metrics
         self.metricsServer = metricsServer
+        let names = Set(settings.lab.checks.map(\.name) + ReconcileDecision.alertNames)
         alerter = try Alerter(rule: settings.spec.alerts.rule, journal: context.journal, sink: sink, metrics: metrics, log: log,
-                              now: { [clock = context.clock] in clock.date })
+                              names: names, now: { [clock = context.clock] in clock.date })
         reconciler = Reconciler(lab: settings.lab, labPath: settings.labPath, context: context, spec: settings.spec,
                                 alerter: alerter, metrics: metrics, log: log, takeLock: takeLock)
     }

@@ -96,6 +96,19 @@ import MoorTestSupport
         #expect(await alerter.pending == 0)
     }
 
+    @Test func aCheckRemovedFromTheLabFileNoLongerFires() async throws {
+        let journal = try TestJournal.make()
+        var alerter = try Alerter(rule: AlertRule(failureThreshold: 1), journal: journal, sink: nil, metrics: nil, log: Self.log)
+        await alerter.evaluate("gone", success: false, detail: "500")
+        await alerter.evaluate("web", success: false, detail: "500")
+        let metrics = WatchMetrics()
+        alerter = try Alerter(rule: AlertRule(failureThreshold: 1), journal: journal, sink: nil, metrics: metrics, log: Self.log, names: ["web"])
+        #expect(await alerter.state("gone") == nil)
+        #expect(await alerter.state("web")?.firing == true)
+        #expect(metrics.render().contains("moor_alert_firing{check=\"web\"} 1"))
+        #expect(!metrics.render().contains("gone"))
+    }
+
     @Test func withoutASinkNothingPilesUp() async throws {
         let alerter = try Alerter(rule: AlertRule(failureThreshold: 1), journal: try TestJournal.make(), sink: nil, metrics: nil, log: Self.log)
         for _ in 0..<5 { await alerter.evaluate("web", success: false, detail: "500") }
