@@ -77,7 +77,7 @@ public actor Reconciler {
             lastError = detail
             await settle(alert, detail)
         case .apply(let changes):
-            log.event("\(reason): \(changes.map(\.summary).joined(separator: "; "))")
+            log.event("\(reason): \(changes[0].summary)\(changes.count > 1 ? " (+\(changes.count - 1) more)" : "")")
             let lock = try await takeLock()
             defer { lock.release() }
             // Another moor held the lock: it may have done the work, or changed what is needed.

@@ -138,6 +138,9 @@ import MoorTestSupport
         #expect(run.stdout.contains("in sync: 12 resource(s), nothing to do"))
         #expect(run.stdout.contains("repoint svc:k8s tcp/443"))
         #expect(run.stdout.contains("restarting containerd"))
+        #expect(run.stdout.contains("container minikube: die"), "\(run.stdout)")
+        #expect(run.stdout.contains("applied cluster: start the stopped cluster `minikube`"))
+        #expect(run.stdout.contains("applied expose:svc:k8s:443: repoint svc:k8s tcp/443"))
         #expect(run.stdout.contains("kubernetes-api  ok"))
         #expect(run.stdout.contains("v3.1.9, available; apps 3, synced 3, healthy 3"))
     }

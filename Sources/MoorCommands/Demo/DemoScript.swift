@@ -73,4 +73,9 @@ final class CountingRunner: CommandRunner, @unchecked Sendable {
         lock.withLock { started += 1 }
         return try await base.run(command)
     }
+
+    func stream(_ command: Command, line: @escaping @Sendable (String) async -> Void) async throws -> CommandResult {
+        lock.withLock { started += 1 }
+        return try await base.stream(command, line: line)
+    }
 }

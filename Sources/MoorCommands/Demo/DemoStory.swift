@@ -3,6 +3,7 @@ import MoorCore
 import MoorEngine
 import MoorJournal
 import MoorSystem
+import MoorWatch
 
 /// The seed's story, step by step, through the real engine: an empty machine, one `up` to
 /// every app Healthy (a Secret's value missing first, then given), a Docker restart, checks.
@@ -65,17 +66,63 @@ struct DemoStory: Sendable {
         _ = try await LocalRunner(environment: environment).output(Command(standIn, ["docker-restart"]))
         show(PlanText.render(try await up(context)))
 
+        step("\(gitops ? 6 : 5). a reboot: the node container stops and stays stopped; moor watch starts it and repoints the tailnet")
+        try await watchPutsItBack(lab, labPath: labPath, context: context)
+
         if gitops {
-            step("6. moor check")
+            step("7. moor check")
             let report = await CheckRunner(lab: lab, context: context, labPath: labPath).run(lab.checks)
             show(CheckRender.table(report, color: false))
         }
-        step("\(gitops ? 7 : 5). moor status")
+        step("\(gitops ? 8 : 6). moor status")
         show(PlanText.render(try StatusReport(lab: lab, try await engine(context).plan())))
         say("\ndone: the same engine drives a real homelab with `moor up -f moor.yaml`.")
+    }
+
+    /// `moor watch` in this process for one event: the container stops, watch starts the
+    /// cluster after its settle delay and re-syncs the exposure; then it is stopped.
+    func watchPutsItBack(_ lab: LabFile, labPath: String, context: MoorContext) async throws {
+        let seen = DemoLines()
+        let log = WatchLog(write: { line in
+            let text = line.split(separator: " ", maxSplits: 1).last.map(String.init) ?? line
+            seen.add(text)
+            Console.out("   " + text.trimmingCharacters(in: .newlines))
+        })
+        var settings = Watcher.Settings(lab: lab, labPath: labPath, spec: lab.watch ?? WatchSpec())
+        settings.settleDelay = .seconds(1)
+        var quiet = context
+        quiet.progress = SilentProgress()
+        let watchContext = quiet
+        let watcher = try Watcher(settings: settings, context: watchContext, log: log, sink: nil, metricsServer: nil, metrics: WatchMetrics()) {
+            try await ClusterLock.take(lab, command: "watch", options: try WriterOptions.parse([]), context: watchContext)
+        }
+        let running = Task { try await watcher.run() }
+        defer { running.cancel() }
+        try await seen.wait(for: "watching")
+        try await Task.sleep(for: .milliseconds(300))
+        _ = try await LocalRunner(environment: environment).output(Command(standIn, ["container-stop", lab.cluster?.name ?? "minikube"]))
+        try await seen.wait(for: "applied expose")
+        running.cancel()
+        _ = try? await running.value
     }
 
     func say(_ line: String) { Console.out(line) }
     func step(_ title: String) { Console.out("\n== \(title)") }
     func show(_ text: String) { Console.out(text.split(separator: "\n", omittingEmptySubsequences: false).map { "   " + $0 }.joined(separator: "\n")) }
+}
+
+/// The demo's watch log, to wait for a line.
+final class DemoLines: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+
+    func add(_ line: String) { lock.withLock { lines.append(line) } }
+
+    func wait(for text: String, timeout: Duration = .seconds(30)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while !lock.withLock({ lines.contains { $0.contains(text) } }) {
+            guard ContinuousClock.now < deadline else { throw CommandEnd.failed("the demo's watch did not log \"\(text)\" in time") }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
 }
