@@ -80,7 +80,13 @@ public final class Watcher: Service, Sendable {
         let (triggers, trigger) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(4))
         await withTaskGroup(of: Void.self) { group in
             if let cluster = lab.cluster {
-                group.addTask { await self.follow(cluster, trigger) }
+                // Only the docker driver runs the node as a container with events to follow;
+                // other drivers rely on the periodic reconcile.
+                if cluster.driver == "docker" {
+                    group.addTask { await self.follow(cluster, trigger) }
+                } else {
+                    log.event("cluster driver \(cluster.driver): no container events to follow; reconciling every \(spec.reconcileMilliseconds / 1000) s")
+                }
                 group.addTask {
                     trigger.yield("start")
                     while !Task.isCancelled {

@@ -108,6 +108,26 @@ import MoorTestSupport
         #expect(await watch.stop().status == 0)
     }
 
+    @Test func anotherDriverHasNoEventsAndIsPutBackByTheReconcile() async throws {
+        let lab = try Homelab(lab: """
+            version: 1
+            cluster:
+              name: minikube
+              driver: qemu2
+              containerRuntime: containerd
+            watch:
+              reconcile: 1s
+
+            """)
+        #expect(try await lab.moor("up").exit == 0)
+        let watch = try WatchRun(lab)
+        #expect(await WatchRun.eventually { watch.log.contains("cluster driver qemu2: no container events to follow") }, "\(watch.log)")
+        try StandIn.simulateContainerStop(store: lab.world, profile: "minikube")
+        #expect(await WatchRun.eventually(.seconds(10)) { lab.world.load().profiles["minikube"]?.state == "Running" }, "\(watch.log)")
+        #expect(lab.calls(["docker", "events"]).isEmpty)
+        #expect(await watch.stop().status == 0)
+    }
+
     @Test func aRecreateIsAlertedNeverDone() async throws {
         let ntfy = try await HTTPRecorder(status: 200)
         let lab = try Homelab(lab: Labs.seed(runtime: "containerd"))
