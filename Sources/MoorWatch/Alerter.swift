@@ -80,6 +80,7 @@ public actor Alerter {
             do {
                 try await sink.send(message)
             } catch {
+                metrics?.alertSendFailed()
                 let delay = min(30, (retry?.delay ?? 0.5) * 2)
                 retry = (now().addingTimeInterval(delay), delay)
                 log.event("alert \(name): could not send \"\(message.title)\" (\(error)); trying again in \(Int(delay)) s or later")

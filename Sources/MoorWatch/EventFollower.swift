@@ -32,7 +32,7 @@ public struct EventFollower: Sendable {
     }
 
     /// Runs until cancelled, calling `handle` with each new event of the profile's container.
-    public func run(_ handle: @escaping @Sendable (DockerEvent) async -> Void) async {
+    public func run(restarted: @escaping @Sendable () -> Void = {}, _ handle: @escaping @Sendable (DockerEvent) async -> Void) async {
         let seen = SeenEvents()
         // The first stream starts `--since` now as well: an event between starting the
         // process and docker subscribing it would otherwise be lost.
@@ -61,6 +61,7 @@ public struct EventFollower: Sendable {
                 reason = "could not run: \(error)"
             }
             if Task.isCancelled { return }
+            restarted()
             if await seen.takeDelivered() || clock.now - streamStart > .seconds(60) { backoff = initialBackoff }
             // While Docker is down the same failure repeats every second: said once a minute.
             if reason == lastReason { repeats += 1 } else { lastReason = reason; repeats = 0 }

@@ -16,6 +16,8 @@ public final class WatchMetrics: Sendable {
     let appsTotal, appsSynced, appsHealthy: Gauge
     let lastReconcile: Gauge
     let reconcileErrors: Counter
+    let alertSendErrors: Counter
+    let eventStreamRestarts: Counter
 
     public init() {
         let registry = PrometheusCollectorRegistry()
@@ -29,6 +31,8 @@ public final class WatchMetrics: Sendable {
         appsHealthy = Self.gauge(registry, "moor_apps_healthy", labels: [], help: "ArgoCD Applications Healthy")
         lastReconcile = Self.gauge(registry, "moor_last_reconcile_timestamp_seconds", labels: [], help: "When the last reconcile finished, in seconds since the epoch")
         reconcileErrors = Self.counter(registry, "moor_reconcile_errors_total", labels: [], help: "Reconciles that failed")
+        alertSendErrors = Self.counter(registry, "moor_alert_send_errors_total", labels: [], help: "Alert messages ntfy did not take (each is tried again)")
+        eventStreamRestarts = Self.counter(registry, "moor_docker_events_restarts_total", labels: [], help: "Times the docker events stream ended and was followed again")
     }
 
     func gauge(_ name: String, labels: [(String, String)], help: String) -> Gauge {
@@ -140,6 +144,16 @@ public final class WatchMetrics: Sendable {
     public func reconciled(at date: Date, failed: Bool) {
         lastReconcile.set(to: date.timeIntervalSince1970)
         if failed { reconcileErrors.increment() }
+        touch()
+    }
+
+    public func alertSendFailed() {
+        alertSendErrors.increment()
+        touch()
+    }
+
+    public func eventStreamRestarted() {
+        eventStreamRestarts.increment()
         touch()
     }
 

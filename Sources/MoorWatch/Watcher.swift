@@ -126,7 +126,7 @@ public final class Watcher: Service, Sendable {
         let settle = settings.settleDelay
         let clock = context.clock
         let pending = SettlePending()
-        await follower.run { [log] event in
+        await follower.run(restarted: { [metrics] in metrics.eventStreamRestarted() }) { [log] event in
             switch event.action {
             case "start", "unpause":
                 log.event("container \(cluster.name): \(event.action); re-syncing")

@@ -133,7 +133,7 @@ import MoorTestSupport
         for name in ["probe_success", "probe_duration_seconds", "probe_http_duration_seconds", "probe_http_status_code",
                      "moor_cluster_up", "moor_apiserver_up", "moor_expose_in_sync", "moor_mirrors_in_sync", "moor_apps_total",
                      "moor_apps_synced", "moor_apps_healthy", "moor_last_reconcile_timestamp_seconds", "moor_reconcile_errors",
-                     "moor_alert_firing"] {
+                     "moor_alert_firing", "moor_alert_send_errors", "moor_docker_events_restarts"] {
             #expect(parsed[name] != nil, "\(name) missing from \(parsed.keys.sorted())")
         }
         let success = parsed["probe_success"] ?? []

@@ -79,11 +79,13 @@ import MoorTestSupport
         let journal = try TestJournal.make()
         let sink = Sink(failing: true)
         let clock = ManualClock()
-        let alerter = try Alerter(rule: AlertRule(failureThreshold: 1), journal: journal, sink: sink, metrics: nil, log: Self.log,
+        let metrics = WatchMetrics()
+        let alerter = try Alerter(rule: AlertRule(failureThreshold: 1), journal: journal, sink: sink, metrics: metrics, log: Self.log,
                                   now: { clock.date })
         await alerter.evaluate("web", success: false, detail: "500")
         await Self.drained(alerter)
         #expect(sink.attempts == 1)
+        #expect(metrics.render().contains("moor_alert_send_errors_total 1"))
         // Within the backoff, evaluations do not try again.
         await alerter.evaluate("web", success: false, detail: "500")
         await Self.drained(alerter)
