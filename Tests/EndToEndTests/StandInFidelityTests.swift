@@ -117,3 +117,51 @@ import MoorTestSupport
         #expect(outcome.stderrText == "bash: line 1: nosuchcommand: command not found\n")
     }
 }
+
+/// The stand-in `docker events` prints events in the recorded newer shape, filtered as docker
+/// filters them, and ends its stream when Docker "restarts".
+@Suite struct DockerEventsFidelityTests {
+    final class Lines: @unchecked Sendable {
+        let lock = NSLock()
+        var all: [String] = []
+        func add(_ line: String) { lock.withLock { all.append(line) } }
+        var count: Int { lock.withLock { all.count } }
+    }
+
+    static func keys(_ object: Any, prefix: String = "") -> Set<String> {
+        guard let dictionary = object as? [String: Any] else { return [] }
+        var out: Set<String> = []
+        for (key, value) in dictionary where key != "Attributes" {
+            out.insert(prefix + key)
+            out.formUnion(keys(value, prefix: prefix + key + "."))
+        }
+        return out
+    }
+
+    @Test func eventsHaveTheRecordedShapeAndTheStreamEndsOnARestart() async throws {
+        let lab = try Homelab(lab: "version: 1\n")
+        DockerEvents.append("die", profile: "minikube", store: lab.world, exitCode: 130)
+        DockerEvents.append("start", profile: "other", store: lab.world)
+        DockerEvents.append("start", profile: "minikube", store: lab.world)
+        let lines = Lines()
+        let stream = Task {
+            try await LocalRunner(environment: lab.environment).stream(Docker.events(profile: "minikube", since: "0")) { lines.add($0) }
+        }
+        #expect(await WatchRun.eventually(.seconds(10)) { lines.count == 2 })
+        DockerEvents.endStreams(lab.world)
+        let result = try await stream.value
+        #expect(result.exitCode == 1)
+        #expect(result.firstStderrLine?.contains("unexpected EOF") == true)
+
+        let recorded = try Fixtures.text("docker/events.minikube-container.DERIVED.jsonl").split(separator: "\n").last.map(String.init) ?? ""
+        let recordedObject = try JSONSerialization.jsonObject(with: Data(recorded.utf8))
+        for line in lines.all {
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8))
+            #expect(Self.keys(object) == Self.keys(recordedObject), "\(line)")
+            let attributes = ((object as? [String: Any])?["Actor"] as? [String: Any])?["Attributes"] as? [String: String] ?? [:]
+            let recordedAttributes = ((recordedObject as? [String: Any])?["Actor"] as? [String: Any])?["Attributes"] as? [String: String] ?? [:]
+            #expect(Set(attributes.keys).subtracting(["exitCode"]) == Set(recordedAttributes.keys))
+        }
+        #expect(lines.all.compactMap(DockerEvent.parse).map(\.action) == ["die", "start"], "the other profile's event is filtered out")
+    }
+}
