@@ -17,6 +17,7 @@ public final class HTTPRecorder: @unchecked Sendable {
 
     private let lock = NSLock()
     private var _status: Int
+    private var _delay: Duration = .zero
     private var _requests: [Request] = []
     private let channel: any Channel
     public let port: Int
@@ -42,12 +43,18 @@ public final class HTTPRecorder: @unchecked Sendable {
         set { lock.withLock { _status = newValue } }
     }
 
+    /// How long each answer waits (the request is recorded at once).
+    public var delay: Duration {
+        get { lock.withLock { _delay } }
+        set { lock.withLock { _delay = newValue } }
+    }
+
     public var requests: [Request] { lock.withLock { _requests } }
 
-    func take(_ request: Request) -> Int {
+    func take(_ request: Request) -> (Int, Duration) {
         lock.withLock {
             _requests.append(request)
-            return _status
+            return (_status, _delay)
         }
     }
 
@@ -79,17 +86,29 @@ final class RecorderHandler: ChannelInboundHandler, @unchecked Sendable {
             guard let request = head else { return }
             var headers: [String: String] = [:]
             for (name, value) in request.headers { headers[name.lowercased()] = value }
-            let status = box.owner?.take(HTTPRecorder.Request(method: "\(request.method)", uri: request.uri, headers: headers, body: body)) ?? 500
-            let text = "{\"status\":\(status)}"
-            var responseHeaders = HTTPHeaders()
-            responseHeaders.add(name: "Content-Type", value: "application/json")
-            responseHeaders.add(name: "Content-Length", value: "\(text.utf8.count)")
-            responseHeaders.add(name: "Connection", value: "close")
-            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: HTTPResponseStatus(statusCode: status), headers: responseHeaders))), promise: nil)
-            context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: text)))), promise: nil)
-            let channel = context.channel
-            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
+            let (status, delay) = box.owner?.take(HTTPRecorder.Request(method: "\(request.method)", uri: request.uri, headers: headers, body: body)) ?? (500, .zero)
+            if delay > .zero {
+                let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+                context.eventLoop.scheduleTask(in: .nanoseconds(Int64(delay.components.seconds * 1_000_000_000 + delay.components.attoseconds / 1_000_000_000))) {
+                    let (handler, context) = loopBound.value
+                    handler.answer(status, version: request.version, context: context)
+                }
+                return
+            }
+            answer(status, version: request.version, context: context)
         }
+    }
+
+    func answer(_ status: Int, version: HTTPVersion, context: ChannelHandlerContext) {
+        let text = "{\"status\":\(status)}"
+        var responseHeaders = HTTPHeaders()
+        responseHeaders.add(name: "Content-Type", value: "application/json")
+        responseHeaders.add(name: "Content-Length", value: "\(text.utf8.count)")
+        responseHeaders.add(name: "Connection", value: "close")
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: HTTPResponseStatus(statusCode: status), headers: responseHeaders))), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: text)))), promise: nil)
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) { context.close(promise: nil) }

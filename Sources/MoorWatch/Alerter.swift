@@ -22,6 +22,9 @@ public actor Alerter {
     let now: @Sendable () -> Date
     var states: [String: AlertState]
     var delivering: Set<String> = []
+    /// Stopping: no new delivery begins; one under way finishes (and is recorded), so a
+    /// message ntfy took is never sent again after a restart.
+    let inFlight: InFlight
     /// After a failed send, no new try before this (1 s, doubling to 30 s), so a long ntfy
     /// outage is neither hammered nor logged at every check.
     var retry: (after: Date, delay: TimeInterval)?
@@ -29,7 +32,8 @@ public actor Alerter {
     /// `names`: the alerts that can still fire (the lab file's checks and watch's own); the
     /// journal's state of a check since removed from the lab file is left alone.
     public init(rule: AlertRule, journal: any Journal, sink: (any AlertSink)?, metrics: WatchMetrics?, log: WatchLog,
-                names: Set<String>? = nil, now: @escaping @Sendable () -> Date = { Date() }) throws {
+                names: Set<String>? = nil, inFlight: InFlight = InFlight(), now: @escaping @Sendable () -> Date = { Date() }) throws {
+        self.inFlight = inFlight
         self.rule = rule
         self.journal = journal
         self.sink = sink
@@ -66,8 +70,12 @@ public actor Alerter {
         guard let sink else { return }
         if let retry, now() < retry.after { return }
         for (name, state) in states where !state.outbox.isEmpty && !delivering.contains(name) {
+            guard inFlight.begin() else { return }
             delivering.insert(name)
-            Task { await self.deliver(name, sink) }
+            Task {
+                await self.deliver(name, sink)
+                self.inFlight.end()
+            }
         }
     }
 
@@ -90,6 +98,8 @@ public actor Alerter {
             states[name] = states[name]?.delivered(message)
             persist(name)
             log.event("alert \(name): sent \"\(message.title)\"")
+            // Stopping: the message under way was finished and recorded; the rest wait.
+            if inFlight.stopping { return }
         }
     }
 

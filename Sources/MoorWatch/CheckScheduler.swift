@@ -14,6 +14,8 @@ public struct CheckScheduler: Sendable {
     let clock: any MoorClock
     let log: WatchLog
     let onResult: @Sendable (CheckResult) async -> Void
+    /// Stopping: no new run begins; a run under way finishes and reports.
+    var inFlight = InFlight()
 
     public init(checks: [CheckSpec], defaultInterval: Duration, runner: CheckRunner, clock: any MoorClock, log: WatchLog,
                 onResult: @escaping @Sendable (CheckResult) async -> Void) {
@@ -46,9 +48,11 @@ public struct CheckScheduler: Sendable {
         while !Task.isCancelled {
             let wait = due - clock.now
             if wait > .zero { do { try await clock.sleep(for: wait) } catch { return } }
+            guard inFlight.begin() else { return }
             let result = await runner.run(check)
+            if !Task.isCancelled { await onResult(result) }
+            inFlight.end()
             if Task.isCancelled { return }
-            await onResult(result)
             // Next turn: one interval on, jittered; turns that passed while it ran are skipped.
             due = due + .milliseconds(Int64(period * Double.random(in: 0.95...1.05)))
             var missed = 0

@@ -35,6 +35,7 @@ public final class Watcher: Service, Sendable {
     public let alerter: Alerter
     let reconciler: Reconciler
     let metricsServer: MetricsServer?
+    let inFlight = InFlight()
 
     public init(settings: Settings, context: MoorContext, log: WatchLog, sink: (any AlertSink)?, metricsServer: MetricsServer?,
                 metrics: WatchMetrics, takeLock: @escaping Reconciler.LockTaker) throws {
@@ -45,26 +46,35 @@ public final class Watcher: Service, Sendable {
         self.metricsServer = metricsServer
         let names = Set(settings.lab.checks.map(\.name) + ReconcileDecision.alertNames)
         alerter = try Alerter(rule: settings.spec.alerts.rule, journal: context.journal, sink: sink, metrics: metrics, log: log,
-                              names: names, now: { [clock = context.clock] in clock.date })
+                              names: names, inFlight: inFlight, now: { [clock = context.clock] in clock.date })
         reconciler = Reconciler(lab: settings.lab, labPath: settings.labPath, context: context, spec: settings.spec,
                                 alerter: alerter, metrics: metrics, log: log, takeLock: takeLock)
     }
 
     public func run() async throws {
         let (stopped, finish) = AsyncStream<Void>.makeStream()
-        let work = Task {
+        let done = Latch()
+        let work = Task { [inFlight] in
             await self.loops()
-            finish.finish()
+            done.set()
+            // Stopping: the shutdown below decides when to return, after deliveries too.
+            if !inFlight.stopping { finish.finish() }
         }
         await withTaskCancellationOrGracefulShutdownHandler {
             for await _ in stopped {}
-        } onCancelOrGracefulShutdown: { [log] in
-            log.event("stopping: cancelling running work")
-            work.cancel()
-            // Whatever does not end by itself in 1.5 s (a probe inside its timeout) is left
-            // to the process exit.
+        } onCancelOrGracefulShutdown: { [log, inFlight] in
+            // Nothing new begins; what is under way (a check, an alert's delivery, a
+            // reconcile) gets 0.8 s to finish, then is cancelled: a child process gets
+            // SIGTERM, then SIGKILL half a second later. Whatever still runs at 1.3 s (a
+            // probe inside its timeout) is left to the process exit.
+            inFlight.stop()
+            log.event("stopping: letting work under way finish")
             Task {
-                try? await Task.sleep(for: .milliseconds(1500))
+                let start = ContinuousClock.now
+                while !inFlight.idle, ContinuousClock.now - start < .milliseconds(800) { try? await Task.sleep(for: .milliseconds(10)) }
+                if !inFlight.idle { log.event("stopping: cancelling what is still running") }
+                work.cancel()
+                while !done.isSet, ContinuousClock.now - start < .milliseconds(1300) { try? await Task.sleep(for: .milliseconds(10)) }
                 finish.finish()
             }
         }
@@ -96,8 +106,9 @@ public final class Watcher: Service, Sendable {
                 }
                 group.addTask {
                     for await reason in triggers {
-                        if Task.isCancelled { return }
+                        guard !Task.isCancelled, self.inFlight.begin() else { return }
                         await self.reconciler.reconcile(reason)
+                        self.inFlight.end()
                     }
                 }
             }
@@ -150,11 +161,13 @@ public final class Watcher: Service, Sendable {
     func scheduler() -> CheckScheduler {
         let runner = CheckRunner(lab: settings.lab, context: context, labPath: settings.labPath)
         metrics.forget(checksNotIn: Set(settings.lab.checks.map(\.name)))
-        return CheckScheduler(checks: settings.lab.checks, defaultInterval: .milliseconds(settings.spec.checksMilliseconds),
-                              runner: runner, clock: context.clock, log: log) { [metrics, alerter] result in
+        var scheduler = CheckScheduler(checks: settings.lab.checks, defaultInterval: .milliseconds(settings.spec.checksMilliseconds),
+                                       runner: runner, clock: context.clock, log: log) { [metrics, alerter] result in
             metrics.record(result)
             await alerter.evaluate(result.name, success: result.state != .fail, detail: Self.alertDetail(result))
         }
+        scheduler.inFlight = inFlight
+        return scheduler
     }
 
     /// The check's detail line, then each condition that failed with its values.

@@ -104,6 +104,25 @@ import MoorTestSupport
         #expect(!watch.log.contains(Self.token))
     }
 
+    @Test func sigtermWhileAnAlertIsBeingSentFinishesItAndItIsNotSentAgain() async throws {
+        let service = try await HTTPRecorder(status: 500)
+        let ntfy = try await HTTPRecorder(status: 200)
+        ntfy.delay = .milliseconds(600)
+        let lab = try Homelab(lab: Self.lab(service: service.port, ntfyPort: ntfy.port, failureThreshold: 1))
+        let watch = try WatchRun(lab, extra: ["NTFY_TOKEN": Self.token])
+        #expect(await WatchRun.eventually { ntfy.requests.count == 1 }, "\(watch.log)")
+        // ntfy has the request and has not answered yet: stop watch now.
+        let (status, took) = await watch.stop()
+        #expect(status == 0)
+        #expect(took < .seconds(2))
+        #expect(watch.log.contains("sent \"moor: web failing\""), "the send under way finished: \(watch.log)")
+        ntfy.delay = .zero
+        let again = try WatchRun(lab, extra: ["NTFY_TOKEN": Self.token])
+        #expect(await Self.runs(5, of: service), "\(again.log)")
+        #expect(ntfy.requests.count == 1, "sent again after the restart")
+        #expect(await again.stop().status == 0)
+    }
+
     @Test func metricsParseWithPrometheusClientAndTheTextfileMatches() async throws {
         let service = try await HTTPRecorder(status: 200)
         let reserved = try await HTTPRecorder()
