@@ -119,9 +119,12 @@ import MoorTestSupport
         let report = try await runner(lab).run(lab.checks, concurrency: 8)
         let parallel = ContinuousClock.now - start
         #expect(report.summary.ok == 8)
-        #expect(parallel < .milliseconds(2000), "8 × 300 ms in parallel took \(parallel)")
         let capped = ContinuousClock.now
         _ = try await runner(lab).run(lab.checks, concurrency: 2)
-        #expect(ContinuousClock.now - capped >= .milliseconds(1150), "a cap of 2 runs them in 4 waves")
+        let twoAtATime = ContinuousClock.now - capped
+        #expect(twoAtATime >= .milliseconds(1150), "a cap of 2 runs them in 4 waves")
+        // Against the capped run measured the same way (a loaded machine slows both): one
+        // wave instead of four.
+        #expect(parallel < twoAtATime / 2, "8 × 300 ms in parallel took \(parallel), two at a time \(twoAtATime)")
     }
 }
