@@ -18,6 +18,8 @@ public final class HTTPRecorder: @unchecked Sendable {
     private let lock = NSLock()
     private var _status: Int
     private var _delay: Duration = .zero
+    private var inFlight = 0
+    private var _maxInFlight = 0
     private var _requests: [Request] = []
     private let channel: any Channel
     public let port: Int
@@ -51,9 +53,17 @@ public final class HTTPRecorder: @unchecked Sendable {
 
     public var requests: [Request] { lock.withLock { _requests } }
 
+    /// The most requests it was answering at once since the last `resetConcurrency`.
+    public var maxInFlight: Int { lock.withLock { _maxInFlight } }
+    public func resetConcurrency() { lock.withLock { _maxInFlight = inFlight } }
+
+    func answered() { lock.withLock { inFlight -= 1 } }
+
     func take(_ request: Request) -> (Int, Duration) {
         lock.withLock {
             _requests.append(request)
+            inFlight += 1
+            _maxInFlight = max(_maxInFlight, inFlight)
             return (_status, _delay)
         }
     }
@@ -100,6 +110,7 @@ final class RecorderHandler: ChannelInboundHandler, @unchecked Sendable {
     }
 
     func answer(_ status: Int, version: HTTPVersion, context: ChannelHandlerContext) {
+        box.owner?.answered()
         let text = "{\"status\":\(status)}"
         var responseHeaders = HTTPHeaders()
         responseHeaders.add(name: "Content-Type", value: "application/json")
