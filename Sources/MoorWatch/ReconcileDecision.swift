@@ -23,5 +23,5 @@ public enum ReconcileDecision: Equatable, Sendable {
     }
 
     /// Watch's own alerts, besides one per check.
-    public static let alertNames = ["reconcile", "recreate-needed", "cluster-stopped"]
+    public static let alertNames = WatchSpec.ownAlerts
 }

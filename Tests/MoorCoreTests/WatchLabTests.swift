@@ -83,6 +83,12 @@ import MoorTestSupport
         #expect(problems("version: 1\n" + text) == [expected])
     }
 
+    @Test func aCheckMayNotTakeTheNameOfWatchsOwnAlerts() throws {
+        #expect(problems("version: 1\nwatch: {}\nchecks:\n  - name: reconcile\n    tcp: a:1\n")
+                == ["moor.yaml:4:5: error: check name `reconcile` is the name of one of `moor watch`'s own alerts (cluster-stopped, reconcile, recreate-needed); rename the check"])
+        #expect(try load("version: 1\nchecks:\n  - name: reconcile\n    tcp: a:1\n").get().checks.count == 1, "without watch the name is free")
+    }
+
     @Test func aRemoteListenerIsAllowedWhenAskedFor() throws {
         let lab = try load("version: 1\nwatch:\n  metrics:\n    listen: 0.0.0.0:9464\n    allowRemote: true\n").get()
         #expect(lab.watch?.metrics.listen == "0.0.0.0:9464")

@@ -4,12 +4,17 @@ enum CheckDecoder {
     static let keys = ["name"] + targetKeys + ["on", "timeout", "expect", "warn", "tags", "method", "headers", "body",
                                                "serverName", "ca", "cert", "key", "insecure", "kubeconfig", "interval"]
 
-    static func checks(_ node: NodeReader, hostNames: Set<String>) -> [CheckSpec] {
+    /// `reserved`: names a check may not take (watch's own alerts, when the file has `watch`).
+    static func checks(_ node: NodeReader, hostNames: Set<String>, reserved: Set<String> = []) -> [CheckSpec] {
         guard let items = node.list() else { return [] }
         var seen: [String: Int] = [:]
         var result: [CheckSpec] = []
         for item in items {
             guard let check = check(item, hostNames: hostNames) else { continue }
+            if reserved.contains(check.name) {
+                item.error("check name `\(check.name)` is the name of one of `moor watch`'s own alerts (\(reserved.sorted().joined(separator: ", "))); rename the check")
+                continue
+            }
             if let line = seen[check.name] {
                 item.error("check name `\(check.name)` is used twice (first at line \(line)); names must be unique")
                 continue
