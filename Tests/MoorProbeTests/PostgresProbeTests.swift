@@ -20,7 +20,9 @@ import MoorTestSupport
     func aRealServerIsAcceptingConnections() async throws {
         let address = ProcessInfo.processInfo.environment["MOOR_TEST_POSTGRES"] ?? "127.0.0.1:5432"
         let target = try #require(ProbeTarget.parse("postgres://" + address))
-        let result = await probe(target.port, host: target.host)
+        // A generous timeout: the suite starts many servers and processes at once, and a busy
+        // machine has been seen to take 0.7 s for the connect and more for the backend's fork.
+        let result = await probe(target.port, host: target.host, timeout: .seconds(10))
         #expect(result.ok, "\(String(describing: result.failure)) — in CI, .ci/run must start PostgreSQL")
         #expect(result.postgres == "accepting")
     }
