@@ -80,22 +80,25 @@ public actor Reconciler {
             log.event("\(reason): \(changes[0].summary)\(changes.count > 1 ? " (+\(changes.count - 1) more)" : "")")
             let lock = try await takeLock()
             defer { lock.release() }
-            // Another moor held the lock: it may have done the work, or changed what is needed.
+            // Another moor held the lock: it may have done the work, or changed what is needed,
+            // so plan again under it. Uncontended, the plan just made is still the world.
+            var current = first
             if lock.contended {
-                let again = try await engine.plan()
-                guard !again.plan.changes.isEmpty else {
+                current = try await engine.plan()
+                guard !current.plan.changes.isEmpty else {
                     log.event("nothing left to do: another moor made the changes")
-                    record(observed: again.observed, changes: again.plan.changes)
+                    record(observed: current.observed, changes: current.plan.changes)
                     await settle(nil)
                     break
                 }
-                if case .needsPerson(let alert, let detail) = ReconcileDecision.decide(again.plan.changes, autoStart: spec.autoStart) {
+                if case .needsPerson(let alert, let detail) = ReconcileDecision.decide(current.plan.changes, autoStart: spec.autoStart) {
                     await settle(alert, detail)
                     break
                 }
             }
+            let basis = current
             let report = try await context.journal.withRun(command: "watch", labFile: labPath) { run in
-                try await engine.up(UpOptions(allowRecreate: false), run: run)
+                try await engine.up(UpOptions(allowRecreate: false), run: run, from: basis)
             }
             for change in report.applied { log.event("applied \(change.resource): \(change.summary)") }
             for warning in report.warnings { log.event("warning: \(warning)") }

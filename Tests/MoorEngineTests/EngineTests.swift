@@ -69,6 +69,32 @@ import MoorTestSupport
         #expect(try journal.runs(limit: 1).first?.outcome == "in sync")
     }
 
+    @Test func upFromAPlanJustMadeAppliesWithoutObservingAgainAndStillVerifies() async throws {
+        scriptInSync(port: 50123)
+        runner.on(["docker", "port"], stdout: "127.0.0.1:50999\n")
+        let served = Served()
+        runner.on(["tailscale", "serve", "status"]) { _ in CommandResult(exitCode: 0, stdout: Array(self.serve(served.port).utf8)) }
+        runner.on(["tailscale", "serve", "--bg"]) { _ in served.port = 50999; return CommandResult(exitCode: 0) }
+        let engine = try engine()
+        let plan = try await engine.plan()
+        #expect(plan.plan.changes.map(\.resource) == ["expose:svc:k8s:443"])
+        let planned = runner.commands.count
+        let report = try await journal.withRun(command: "watch", labFile: "lab.yaml") { try await engine.up(run: $0, from: plan) }
+        #expect(report.applied.map(\.resource) == ["expose:svc:k8s:443"])
+        let after = runner.commands.dropFirst(planned).map(\.argv)
+        #expect(after.first?.starts(with: ["tailscale", "serve", "--bg"]) == true, "the first command after the plan is the change: \(after)")
+        #expect(after.contains { $0.starts(with: ["tailscale", "serve", "status"]) }, "verified by observing again")
+    }
+
+    final class Served: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = 50123
+        var port: Int {
+            get { lock.withLock { value } }
+            set { lock.withLock { value = newValue } }
+        }
+    }
+
     @Test func aServeChangeThatDoesNotTakeIsAnError() async throws {
         scriptInSync(port: 50123)
         runner.on(["docker", "port"], stdout: "127.0.0.1:50999\n")

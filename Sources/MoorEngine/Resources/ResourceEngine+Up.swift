@@ -17,10 +17,21 @@ extension ResourceEngine {
     /// changed is observed again before it is diffed; every applied kind is verified by
     /// observing it again in a new session. A second run with nothing changed starts only
     /// the observe commands.
-    public func up(_ options: UpOptions = UpOptions(), run: RunHandle) async throws -> UpReport {
-        var session = ObservationSession(lab: lab, labPath: labPath, context: context)
-        var observed = try await observeAll(session)
-        var plans = diffAll(observed)
+    ///
+    /// `from`: a plan this engine just made, applied without observing again (watch plans,
+    /// decides, takes the lock uncontended, then applies what it planned). Verification still
+    /// observes afresh.
+    public func up(_ options: UpOptions = UpOptions(), run: RunHandle, from plan: PlanResult? = nil) async throws -> UpReport {
+        var session: ObservationSession
+        var observed: [String: Observed]
+        var plans: [String: KindPlan]
+        if let basis = plan?.basis {
+            (session, observed, plans) = (basis.session, basis.observed, basis.plans)
+        } else {
+            session = ObservationSession(lab: lab, labPath: labPath, context: context)
+            observed = try await observeAll(session)
+            plans = diffAll(observed)
+        }
         var applied: [Change] = []
         var changedKinds: Set<String> = []
         var warnings: [String] = []

@@ -114,7 +114,7 @@ public struct ResourceEngine: Sendable {
         for kind in kinds { if let kindPlan = plans[kind.kind] { plan.add(kindPlan) } }
         var values: [String: any Sendable] = [:]
         for (name, result) in observed { if case .value(let value) = result { values[name] = value } }
-        return PlanResult(plan: plan, observed: values)
+        return PlanResult(plan: plan, observed: values, basis: PlanResult.Basis(session: session, observed: observed, plans: plans))
     }
 }
 
@@ -122,6 +122,20 @@ public struct ResourceEngine: Sendable {
 public struct PlanResult: Sendable {
     public var plan: Plan
     public var observed: [String: any Sendable]
+    /// What the plan was made from, so `up(from:)` can apply it without observing again.
+    let basis: Basis?
+
+    struct Basis: Sendable {
+        let session: ObservationSession
+        let observed: [String: ResourceEngine.Observed]
+        let plans: [String: KindPlan]
+    }
+
+    init(plan: Plan, observed: [String: any Sendable], basis: Basis? = nil) {
+        self.plan = plan
+        self.observed = observed
+        self.basis = basis
+    }
 
     public func observed<T>(_ kind: String, as type: T.Type) -> T? { observed[kind] as? T }
 }
