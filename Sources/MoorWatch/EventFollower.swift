@@ -38,13 +38,11 @@ public struct EventFollower: Sendable {
         // process and docker subscribing it would otherwise be lost.
         let started = Self.since(clock.date)
         var backoff = initialBackoff
-        var streams = 0
         var lastReason = ""
         var repeats = 0
         while !Task.isCancelled {
             let since = await seen.since ?? started
             let streamStart = clock.now
-            streams += 1
             let command = Docker.events(profile: profile, since: since)
             var reason: String
             do {

@@ -20,7 +20,6 @@ public actor Reconciler {
     let metrics: WatchMetrics
     let log: WatchLog
     let takeLock: LockTaker
-    var runs = 0
     var lastError: String?
 
     public init(lab: LabFile, labPath: String, context: MoorContext, spec: WatchSpec, alerter: Alerter, metrics: WatchMetrics,
@@ -44,7 +43,6 @@ public actor Reconciler {
     /// and `minikube ssh`), and the next look then sees a plain stopped cluster.
     public func reconcile(_ reason: String) async {
         guard lab.cluster != nil else { return }
-        runs += 1
         do {
             try await once(reason)
         } catch {
@@ -144,7 +142,6 @@ public actor Reconciler {
         switch error {
         case let error as EngineError: return error.message
         case let error as SystemError: return error.message
-        case let error as LockBusy: return "the writer lock is busy: \(error)"
         default: return String(describing: error)
         }
     }

@@ -20,9 +20,5 @@ public struct WatchLog: Sendable {
         FileHandle.standardError.write(Data(line.utf8))
     }
 
-    static func timestamp(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: date)
-    }
+    static func timestamp(_ date: Date) -> String { date.formatted(.iso8601) }
 }

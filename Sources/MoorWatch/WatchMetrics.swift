@@ -108,21 +108,6 @@ public final class WatchMetrics: Sendable {
         touch()
     }
 
-    /// Removes the series of checks no longer in the lab file.
-    func forget(checksNotIn names: Set<String>) {
-        state.withLock { all in
-            for (name, gauges) in all where !names.contains(name) {
-                registry.unregisterGauge(gauges.success)
-                registry.unregisterGauge(gauges.duration)
-                gauges.phases.values.forEach(registry.unregisterGauge)
-                gauges.status.map(registry.unregisterGauge)
-                gauges.expiry.map(registry.unregisterGauge)
-                gauges.tlsVersion.map { registry.unregisterGauge($0.1) }
-                all[name] = nil
-            }
-        }
-    }
-
     // MARK: cluster, apps, reconcile, alerts
 
     /// The lab has no exposure (or no mirrors): nothing can be out of sync, so 1.

@@ -92,10 +92,8 @@ struct DemoStory: Sendable {
         settings.settleDelay = .seconds(1)
         var quiet = context
         quiet.progress = SilentProgress()
-        let watchContext = quiet
-        let watcher = try Watcher(settings: settings, context: watchContext, log: log, sink: nil, metricsServer: nil, metrics: WatchMetrics()) {
-            try await ClusterLock.take(lab, command: "watch", options: try WriterOptions.parse([]), context: watchContext)
-        }
+        let watcher = try Watcher(settings: settings, context: quiet, log: log, sink: nil, metricsServer: nil, metrics: WatchMetrics(),
+                                  takeLock: WatchCommand.lockTaker(lab, options: try WriterOptions.parse([]), context: quiet))
         let running = Task { try await watcher.run() }
         defer { running.cancel() }
         try await seen.wait(for: "watching")

@@ -74,16 +74,26 @@ struct WatchCommand: AsyncParsableCommand, HandlesOwnSignals {
                 throw CommandEnd.failed("cannot serve metrics on \(listen) (watch.metrics.listen): \(error)")
             }
         }
-        let writer = writer
         let watcher = try Watcher(settings: Watcher.Settings(lab: lab, labPath: path, spec: spec), context: context, log: log,
-                                  sink: sink, metricsServer: server, metrics: metrics) {
-            try await ClusterLock.take(lab, command: "watch", options: writer, context: context)
-        }
+                                  sink: sink, metricsServer: server, metrics: metrics,
+                                  takeLock: Self.lockTaker(lab, options: writer, context: context))
         var logger = Logger(label: "moor.watch") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = .warning
         var configuration = ServiceGroupConfiguration(services: [.init(service: watcher)], logger: logger)
         configuration.gracefulShutdownSignals = [.sigterm, .sigint]
         try await ServiceGroup(configuration: configuration).run()
+    }
+
+    /// The cluster's writer lock for each reconcile that changes something; a lock that
+    /// stays busy is a reconcile failure with the holder's name, as `up` would say it.
+    static func lockTaker(_ lab: LabFile, options: WriterOptions, context: MoorContext) -> Reconciler.LockTaker {
+        {
+            do {
+                return try await ClusterLock.take(lab, command: "watch", options: options, context: context)
+            } catch CommandEnd.failed(let message) {
+                throw EngineError(.refused, message)
+            }
+        }
     }
 
     /// The absolute paths the service needs, and the PATH (and state directory) it runs with.

@@ -19,17 +19,39 @@ public struct LocalRunner: CommandRunner {
     }
 
     public func run(_ command: Command) async throws -> CommandResult {
+        let (executable, updates) = try prepare(command)
+        return try await run(command, executable, updates)
+    }
+
+    /// The executable, resolved against the PATH the command will get (not the one moor
+    /// started with), and the environment changes it runs with.
+    func prepare(_ command: Command) throws -> (Executable, [Environment.Key: String?]) {
         let merged = environment.merging(command.environment) { _, new in new }
         var updates: [Environment.Key: String?] = [:]
         for (key, value) in merged { updates[Environment.Key(stringLiteral: key)] = value }
-        let executable: Executable = command.executable.contains("/")
-            ? .path(FilePath(command.executable)) : .name(command.executable)
-        if let path = merged["PATH"], !command.executable.contains("/") {
-            // Resolve against the PATH the command will get, not the one moor started with.
-            guard let resolved = Self.lookup(command.executable, in: path) else { throw SystemError.notFound(command) }
-            return try await run(command, .path(FilePath(resolved)), updates)
+        if command.executable.contains("/") { return (.path(FilePath(command.executable)), updates) }
+        guard let path = merged["PATH"] else { return (.name(command.executable), updates) }
+        guard let resolved = Self.lookup(command.executable, in: path) else { throw SystemError.notFound(command) }
+        return (.path(FilePath(resolved)), updates)
+    }
+
+    static func exitCode(_ status: TerminationStatus) -> Int32 {
+        switch status {
+        case .exited(let status): status
+        case .signaled(let signal): 128 + signal
         }
-        return try await run(command, executable, updates)
+    }
+
+    /// What a failure to run means to moor; a process torn down by cancellation is an interrupt.
+    static func failure(_ error: SubprocessError, _ command: Command, limit: Int) -> SystemError {
+        if Task.isCancelled { return SystemError.interrupted(command) }
+        switch error.code {
+        case .executableNotFound: return SystemError.notFound(command)
+        case .outputLimitExceeded:
+            return SystemError(code: .io, message: "`\(command.description)` printed more than \(limit >> 20) MiB", argv: command.displayArgv)
+        default:
+            return SystemError(code: .io, message: "could not run `\(command.description)`: \(error)", argv: command.displayArgv)
+        }
     }
 
     /// Ctrl-C: SIGTERM, then SIGKILL half a second later, so moor exits within about a second.
@@ -40,14 +62,7 @@ public struct LocalRunner: CommandRunner {
     }
 
     public func stream(_ command: Command, line: @escaping @Sendable (String) async -> Void) async throws -> CommandResult {
-        let merged = environment.merging(command.environment) { _, new in new }
-        var updates: [Environment.Key: String?] = [:]
-        for (key, value) in merged { updates[Environment.Key(stringLiteral: key)] = value }
-        var executable: Executable = command.executable.contains("/") ? .path(FilePath(command.executable)) : .name(command.executable)
-        if let path = merged["PATH"], !command.executable.contains("/") {
-            guard let resolved = Self.lookup(command.executable, in: path) else { throw SystemError.notFound(command) }
-            executable = .path(FilePath(resolved))
-        }
+        let (executable, updates) = try prepare(command)
         do {
             let result = try await Subprocess.run(
                 executable, arguments: Arguments(command.arguments), environment: .inherit.updating(updates),
@@ -56,21 +71,11 @@ public struct LocalRunner: CommandRunner {
                 for try await text in execution.standardOutput.strings() { await line(text) }
             }
             if Task.isCancelled { throw SystemError.interrupted(command) }
-            let code: Int32
-            switch result.terminationStatus {
-            case .exited(let status): code = status
-            case .signaled(let signal): code = 128 + signal
-            }
-            return CommandResult(exitCode: code, stderr: result.standardError)
-        } catch let error as SubprocessError where Task.isCancelled {
-            _ = error
-            throw SystemError.interrupted(command)
+            return CommandResult(exitCode: Self.exitCode(result.terminationStatus), stderr: result.standardError)
         } catch is CancellationError {
             throw SystemError.interrupted(command)
-        } catch let error as SubprocessError where error.code == .executableNotFound {
-            throw SystemError.notFound(command)
         } catch let error as SubprocessError {
-            throw SystemError(code: .io, message: "could not run `\(command.description)`: \(error)", argv: command.displayArgv)
+            throw Self.failure(error, command, limit: 1 << 20)
         }
     }
 
@@ -87,12 +92,7 @@ public struct LocalRunner: CommandRunner {
                 let result = try await Subprocess.run(
                     executable, arguments: Arguments(command.arguments), environment: .inherit.updating(updates),
                     platformOptions: options, input: input, output: output, error: .bytes(limit: limit))
-                let code: Int32
-                switch result.terminationStatus {
-                case .exited(let status): code = status
-                case .signaled(let signal): code = 128 + signal
-                }
-                return CommandResult(exitCode: code, stdout: bytes(result.standardOutput), stderr: result.standardError)
+                return CommandResult(exitCode: Self.exitCode(result.terminationStatus), stdout: bytes(result.standardOutput), stderr: result.standardError)
             }
             switch (stdinFile, stdoutFile) {
             case (let input?, let output?):
@@ -124,15 +124,8 @@ public struct LocalRunner: CommandRunner {
             throw SystemError.interrupted(command)
         } catch let error as SystemError where error.code == .timeout && Task.isCancelled {
             throw SystemError.interrupted(command)
-        } catch let error as SubprocessError where Task.isCancelled {
-            _ = error
-            throw SystemError.interrupted(command)
-        } catch let error as SubprocessError where error.code == .executableNotFound {
-            throw SystemError.notFound(command)
-        } catch let error as SubprocessError where error.code == .outputLimitExceeded {
-            throw SystemError(code: .io, message: "`\(command.description)` printed more than \(limit >> 20) MiB", argv: command.displayArgv)
         } catch let error as SubprocessError {
-            throw SystemError(code: .io, message: "could not run `\(command.description)`: \(error)", argv: command.displayArgv)
+            throw Self.failure(error, command, limit: limit)
         }
     }
 

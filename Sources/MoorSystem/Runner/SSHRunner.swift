@@ -61,27 +61,38 @@ public struct SSHRunner: CommandRunner {
     }
 
     public func run(_ command: Command) async throws -> CommandResult {
-        // The first command to a host waits only until the shared connection is up; then
-        // every command multiplexes over it at once, however long any of them runs.
+        try await openShared()
+        return try await exchange(command)
+    }
+
+    /// The first command to a host waits only until the shared connection is up; then every
+    /// command multiplexes over it at once, however long any of them runs.
+    func openShared() async throws {
         try await SSHConnectionGate.shared.ensureOpen(key: "\(controlDirectory)|\(destination)|\(options)") {
             let opener = Command("true", [], timeout: .seconds(Int64(connectTimeoutSeconds)))
             _ = try await exchange(opener)
         }
-        return try await exchange(command)
+    }
+
+    /// The name a remote command's shell runs under, for `stopRemote`.
+    static func newToken() -> String { "moor-run-" + String(UInt64.random(in: 0...UInt64.max), radix: 16) }
+
+    /// 255 is ssh's own failure (resolve, connect, authenticate), not the remote command's.
+    func unreachable(_ command: Command, _ result: CommandResult) -> SystemError? {
+        guard result.exitCode == 255 else { return nil }
+        let line = result.firstStderrLine.map { ": \($0)" } ?? ""
+        return SystemError(code: .unreachable,
+                           message: "\(host) is unreachable over ssh (`ssh \(destination)`)\(line); check the host is up and `ssh \(destination)` works",
+                           argv: command.displayArgv, exitCode: 255, stderrLine: result.firstStderrLine)
     }
 
     /// A streaming command runs under a named shell too, so stopping watch ends it on the host.
     public func stream(_ command: Command, line: @escaping @Sendable (String) async -> Void) async throws -> CommandResult {
-        try await SSHConnectionGate.shared.ensureOpen(key: "\(controlDirectory)|\(destination)|\(options)") {
-            _ = try await exchange(Command("true", [], timeout: .seconds(Int64(connectTimeoutSeconds))))
-        }
-        let token = "moor-run-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
+        try await openShared()
+        let token = Self.newToken()
         do {
             let result = try await base.stream(wrap(command, token: token), line: line)
-            if result.exitCode == 255 {
-                throw SystemError(code: .unreachable, message: "\(host) is unreachable over ssh (`ssh \(destination)`)\(result.firstStderrLine.map { ": \($0)" } ?? "")",
-                                  argv: command.displayArgv, exitCode: 255, stderrLine: result.firstStderrLine)
-            }
+            if let error = unreachable(command, result) { throw error }
             return result
         } catch let error as SystemError where error.code == .interrupted {
             await stopRemote(token)
@@ -91,7 +102,7 @@ public struct SSHRunner: CommandRunner {
 
     /// One command through ssh, with ssh's own failures told apart from the command's.
     func exchange(_ command: Command) async throws -> CommandResult {
-        let token = "moor-run-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
+        let token = Self.newToken()
         let wrapped = wrap(command, token: token)
         let result: CommandResult
         do {
@@ -106,13 +117,7 @@ public struct SSHRunner: CommandRunner {
             throw SystemError(code: .notFound, message: "ssh is not installed on this machine; moor reaches \(host) through OpenSSH",
                               argv: wrapped.displayArgv)
         }
-        // 255 is ssh's own failure (resolve, connect, authenticate), not the remote command's.
-        if result.exitCode == 255 {
-            let line = result.firstStderrLine.map { ": \($0)" } ?? ""
-            throw SystemError(code: .unreachable,
-                              message: "\(host) is unreachable over ssh (`ssh \(destination)`)\(line); check the host is up and `ssh \(destination)` works",
-                              argv: command.displayArgv, exitCode: 255, stderrLine: result.firstStderrLine)
-        }
+        if let error = unreachable(command, result) { throw error }
         if result.exitCode == 127, result.stderrText.contains("command not found") || result.stderrText.contains("not found") {
             throw SystemError.notFound(command, host: host)
         }
