@@ -1,3 +1,4 @@
+import MoorCore
 import Foundation
 import SwiftASN1
 import X509
@@ -42,4 +43,8 @@ public enum ClientIdentity {
         guard let documents = try? PEMDocument.parseMultiple(pemString: String(decoding: pem, as: UTF8.self)) else { return [] }
         return documents.compactMap { try? Certificate(pemDocument: $0) }.map { ($0.subject.description, $0.notValidAfter) }
     }
+}
+
+extension ClientIdentity.Invalid: MoorErrorConvertible {
+    public var moorError: MoorError { MoorError(.unreadable, description) }
 }

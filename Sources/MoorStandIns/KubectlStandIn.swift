@@ -12,6 +12,9 @@ struct KubectlStandIn {
         switch (words.first, words.dropFirst().first) {
         case ("config", "view"?):
             return configView(flags)
+        case ("config", "get-contexts"?):
+            // minikube writes a context named after each profile it starts.
+            return Outcome(stdout: store.load().profiles.keys.sorted().map { $0 + "\n" }.joined())
         case ("run", _?):
             return runPod(arguments)
         case ("delete", "pod"?):

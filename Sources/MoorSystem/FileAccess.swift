@@ -4,11 +4,12 @@ import Darwin
 #elseif canImport(Glibc)
 import Glibc
 #endif
+import MoorCore
 
 /// Reading and writing the user's files, as a seam. Every read is bounded: the size is
 /// checked before reading, and at most `limit` bytes are ever held.
 public protocol FileAccess: Sendable {
-    /// The file's bytes; throws `SystemError` (`missingFile`, `unreadable`, `tooLarge`).
+    /// The file's bytes; throws `MoorError` (`missingFile`, `unreadable`, `tooLarge`).
     func read(_ path: String, limit: Int) throws -> [UInt8]
     func exists(_ path: String) -> Bool
     /// Atomic (temporary file and rename), with `mode`, in a directory created 0700.
@@ -47,7 +48,7 @@ public struct LocalFiles: FileAccess {
 
     public func remove(_ path: String) throws {
         guard unlink(path) == 0 || errno == ENOENT else {
-            throw SystemError(code: .io, message: "cannot remove \(path): \(String(cString: strerror(errno)))", argv: [])
+            throw MoorError(code: .io, message: "cannot remove \(path): \(String(cString: strerror(errno)))", argv: [])
         }
     }
 
@@ -66,20 +67,20 @@ extension Files {
         guard fd >= 0 else {
             let code = errno
             if code == ENOENT || code == ENOTDIR {
-                throw SystemError(code: .missingFile, message: "\(path) does not exist")
+                throw MoorError(code: .fileMissing, message: "\(path) does not exist")
             }
-            throw SystemError(code: .unreadable, message: "cannot read \(path): \(String(cString: strerror(code)))")
+            throw MoorError(code: .unreadable, message: "cannot read \(path): \(String(cString: strerror(code)))")
         }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else {
-            throw SystemError(code: .unreadable, message: "cannot read \(path): \(String(cString: strerror(errno)))")
+            throw MoorError(code: .unreadable, message: "cannot read \(path): \(String(cString: strerror(errno)))")
         }
         if (info.st_mode & S_IFMT) == S_IFDIR {
-            throw SystemError(code: .unreadable, message: "cannot read \(path): it is a directory")
+            throw MoorError(code: .unreadable, message: "cannot read \(path): it is a directory")
         }
         if Int(info.st_size) > limit {
-            throw SystemError(code: .tooLarge, message: "\(path) is \(info.st_size) bytes, more than the \(limit) bytes moor reads")
+            throw MoorError(code: .tooLarge, message: "\(path) is \(info.st_size) bytes, more than the \(limit) bytes moor reads")
         }
         // Room for the size stat gave, plus one byte to notice a file that grew; more only if it did.
         var bytes = [UInt8](repeating: 0, count: min(limit, max(0, Int(info.st_size))) + 1)
@@ -91,13 +92,13 @@ extension Files {
             }
             if count < 0 {
                 if errno == EINTR { continue }
-                throw SystemError(code: .unreadable, message: "cannot read \(path): \(String(cString: strerror(errno)))")
+                throw MoorError(code: .unreadable, message: "cannot read \(path): \(String(cString: strerror(errno)))")
             }
             if count == 0 { break }
             total += count
         }
         guard total <= limit else {
-            throw SystemError(code: .tooLarge, message: "\(path) is more than the \(limit) bytes moor reads")
+            throw MoorError(code: .tooLarge, message: "\(path) is more than the \(limit) bytes moor reads")
         }
         return Array(bytes[..<total])
     }

@@ -4,6 +4,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import MoorCore
 
 /// Files moor owns: written atomically (temp file + rename) with an explicit mode, in
 /// directories created 0700.
@@ -12,7 +13,7 @@ public enum Files {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
             guard isDirectory.boolValue else {
-                throw SystemError(code: .io, message: "\(path) exists and is not a directory")
+                throw MoorError(code: .io, message: "\(path) exists and is not a directory")
             }
             return
         }
@@ -20,7 +21,7 @@ public enum Files {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true,
                                                     attributes: [.posixPermissions: Int(mode)])
         } catch {
-            throw SystemError(code: .io, message: "could not create the directory \(path): \(error.localizedDescription)")
+            throw MoorError(code: .io, message: "could not create the directory \(path): \(error.localizedDescription)")
         }
     }
 
@@ -31,7 +32,7 @@ public enum Files {
         try ensureDirectory(directory.isEmpty ? "." : directory)
         let temporary = "\(path).moor-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tmp"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, mode)
-        guard fd >= 0 else { throw SystemError(code: .io, message: "could not write \(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw MoorError(code: .io, message: "could not write \(path): \(String(cString: strerror(errno)))") }
         var ok = fchmod(fd, mode) == 0
         bytes.withUnsafeBytes { buffer in
             var offset = 0
@@ -45,7 +46,7 @@ public enum Files {
         guard ok, rename(temporary, path) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(temporary)
-            throw SystemError(code: .io, message: "could not write \(path): \(reason)")
+            throw MoorError(code: .io, message: "could not write \(path): \(reason)")
         }
     }
 

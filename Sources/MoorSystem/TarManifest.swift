@@ -16,7 +16,7 @@ public enum TarManifest {
 
     public static func compute(_ path: String) throws -> BackupManifest {
         let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw SystemError(code: .missingFile, message: "cannot open the backup \(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw MoorError(code: .fileMissing, message: "cannot open the backup \(path): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         var reader = BlockReader(fd: fd)
         var files: [String: BackupManifest.Entry] = [:]
@@ -149,4 +149,8 @@ struct BlockReader {
         try stream(size) { data += $0 }
         return data
     }
+}
+
+extension TarManifest.Invalid: MoorErrorConvertible {
+    public var moorError: MoorError { MoorError(.unreadable, description) }
 }

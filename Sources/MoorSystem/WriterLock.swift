@@ -4,6 +4,7 @@ import Darwin
 #elseif canImport(Glibc)
 import Glibc
 #endif
+import MoorCore
 
 /// One writer at a time for a cluster: an exclusive `flock` on a file in the state
 /// directory. The kernel drops it when the holder exits, however it exits (even SIGKILL), so
@@ -49,7 +50,7 @@ public final class WriterLock: @unchecked Sendable {
                                waiting: (Holder?) -> Void) async throws -> WriterLock {
         let fd = open(path, O_RDWR | O_CREAT, 0o600)
         guard fd >= 0 else {
-            throw SystemError(code: .unreadable, message: "cannot open the lock file \(path): \(String(cString: strerror(errno)))")
+            throw MoorError(code: .unreadable, message: "cannot open the lock file \(path): \(String(cString: strerror(errno)))")
         }
         let start = clock.now
         let deadline = timeout.map { start + $0 }

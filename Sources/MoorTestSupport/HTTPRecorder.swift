@@ -70,9 +70,12 @@ public final class HTTPRecorder: @unchecked Sendable {
 
     public func stop() async { try? await channel.close().get() }
 
-    deinit { channel.close(promise: nil) }
+    // No close in deinit: a test's last use of its server is often before the traffic it
+    // expects (a port captured in a lab file), and an optimized build may free it right
+    // then. A server lives until `stop()` or the end of the test process.
 
-    final class Box: @unchecked Sendable { weak var owner: HTTPRecorder? }
+    /// Strong: the recorder lives as long as its listening channel, which the event loop keeps.
+    final class Box: @unchecked Sendable { var owner: HTTPRecorder? }
 }
 
 final class RecorderHandler: ChannelInboundHandler, @unchecked Sendable {

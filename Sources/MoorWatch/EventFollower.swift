@@ -53,7 +53,7 @@ public struct EventFollower: Sendable {
                     await handle(event)
                 }
                 reason = result.exitCode == 0 ? "ended" : "ended with exit status \(result.exitCode)\(result.firstStderrLine.map { ": \($0)" } ?? "")"
-            } catch let error as SystemError where error.code == .interrupted {
+            } catch let error as MoorError where error.code == .interrupted {
                 return
             } catch {
                 reason = "could not run: \(error)"

@@ -58,3 +58,7 @@ public actor TokenSource {
         return value
     }
 }
+
+extension NtfySink.Refused: MoorErrorConvertible {
+    public var moorError: MoorError { MoorError(.refused, description) }
+}

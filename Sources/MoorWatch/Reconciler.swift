@@ -140,8 +140,8 @@ public actor Reconciler {
 
     static func describe(_ error: any Error) -> String {
         switch error {
-        case let error as EngineError: return error.message
-        case let error as SystemError: return error.message
+        case let error as MoorError: return error.message
+        case let error as MoorError: return error.message
         default: return String(describing: error)
         }
     }

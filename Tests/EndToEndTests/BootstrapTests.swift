@@ -112,6 +112,34 @@ import MoorTestSupport
         #expect(cached.count == 1)
     }
 
+    /// The lab lists no apps, so the wait covers every app the root creates; the miniflux
+    /// template is gone from the lab file, so its Secret is never made and miniflux stays
+    /// Progressing. `up` must fail naming it, not call the bootstrap done.
+    @Test func withNoAppsListedTheWaitCoversEveryAppTheRootCreates() async throws {
+        let children = ["grafana", "miniflux", "forgejo", "prometheus", "loki", "devpi", "navidrome", "homepage"]
+        let repo = repo
+        api.store.appOfApps = ["\(repo)@argocd/apps": children.map { name in
+            ["metadata": ["name": name, "namespace": "argocd"],
+             "spec": ["project": "default", "source": ["repoURL": repo, "path": "argocd/manifests/\(name)", "targetRevision": "main"],
+                      "destination": ["server": "https://kubernetes.default.svc", "namespace": name]]] as [String: Any]
+        }]
+        try lab.writeLab(labText(manifest: manifestURL)
+            .replacingOccurrences(of: "    apps: [apps, grafana, miniflux]\n", with: "")
+            .replacingOccurrences(of: "  - template: argocd/manifests/miniflux/secret.yaml.tpl\n", with: ""))
+        let up = try await lab.moor("up", "--timeout", "8s")
+        #expect(up.exit == 1, "\(up.stdout)\(up.stderr)")
+        let error = String(up.stderr.split(separator: "\n").last { $0.hasPrefix("error:") } ?? "")
+        #expect(error.hasPrefix("error: 1 app(s) not Synced and Healthy"), "\(up.stderr)")
+        #expect(error.contains(#"miniflux: Progressing — secret "miniflux-config" not found"#), "\(up.stderr)")
+        for healthy in children where healthy != "miniflux" {
+            #expect(!error.contains("\(healthy):"), "\(healthy) is Healthy and not named")
+            #expect(up.stderr.contains("moor: \(healthy): Synced, Healthy"), "\(healthy) was waited on")
+        }
+        #expect(!up.stdout.contains("change(s) applied"), "\(up.stdout)")
+        // The next up still has miniflux to do.
+        #expect(try await lab.moor("plan").exit == 2)
+    }
+
     @Test func anAppTheRootNeverCreatesIsReportedAsMissing() async throws {
         try lab.writeLab(labText(manifest: manifestURL).replacingOccurrences(of: "apps: [apps, grafana, miniflux]", with: "apps: [apps, grafana, devpi]"))
         let up = try await lab.moorWith(["MINIFLUX_DB_PASSWORD": "pw-0123456789"], "up", "--timeout", "12s")

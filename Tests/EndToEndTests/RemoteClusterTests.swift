@@ -13,6 +13,7 @@ import MoorTestSupport
         let sshd = try await SSHServer.start(in: lab.scratch.path + "/sshd", environment: [
             "PATH": "\(lab.bin):/usr/bin:/bin", "MOOR_STANDIN_DIR": lab.world.directory,
         ])
+        defer { sshd.stop() }
         let config = try lab.scratch.write("ssh_config", sshd.configBlock(alias: "indri"))
         _ = try lab.scratch.write("bin/ssh", "#!/bin/sh\nexec /usr/bin/ssh -F '\(config)' \"$@\"\n", mode: 0o755)
 

@@ -99,7 +99,7 @@ import MoorTestSupport
         scriptInSync(port: 50123)
         runner.on(["docker", "port"], stdout: "127.0.0.1:50999\n")
         runner.on(["tailscale", "serve", "--bg"], stdout: "Serve started and running in the background.\n")
-        await #expect(throws: EngineError(.didNotTake, "tailscale serve did not take the new port 50999 (still localhost:50123); run 'tailscale serve status --json'")) {
+        await #expect(throws: MoorError(.didNotTake, "tailscale serve did not take the new port 50999 (still localhost:50123); run 'tailscale serve status --json'")) {
             try await up()
         }
         #expect(try journal.runs(limit: 1).first?.outcome == "failed")
@@ -112,7 +112,7 @@ import MoorTestSupport
         do {
             _ = try await up()
             Issue.record("no refusal")
-        } catch let error as EngineError {
+        } catch let error as MoorError {
             #expect(error.code == .refused)
             #expect(error.message == "cluster `minikube` must be recreated to change cpus (4 → 6); `moor migrate` does it and keeps the volumes (`moor up --allow-recreate` deletes the cluster and every volume in it)")
         }
@@ -123,11 +123,11 @@ import MoorTestSupport
         runner.on(["minikube", "profile", "list"], stdout: #"{"invalid":[],"valid":[]}"#)
         runner.on(["tailscale", "serve", "status"], stdout: "{}\n")
         runner.on(["docker", "info"], stdout: "\(8 << 30)\n")
-        await #expect(throws: EngineError(.refused, "cluster.memory 11264 MiB does not fit: Docker has 8192 MiB and needs about 1024 MiB for itself; raise Docker's memory or lower cluster.memory")) {
+        await #expect(throws: MoorError(.refused, "cluster.memory 11264 MiB does not fit: Docker has 8192 MiB and needs about 1024 MiB for itself; raise Docker's memory or lower cluster.memory")) {
             try await up()
         }
         runner.on(["docker", "info"], exit: 1, stderr: "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n")
-        await #expect(throws: EngineError(.refused, "docker is not answering: Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?; start Docker (Docker Desktop on macOS) and retry")) {
+        await #expect(throws: MoorError(.refused, "docker is not answering: Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?; start Docker (Docker Desktop on macOS) and retry")) {
             try await up()
         }
         #expect(!runner.commands.contains { $0.arguments.first == "start" })
@@ -139,7 +139,7 @@ import MoorTestSupport
         scriptInSync(runtime: "containerd")
         runner.on(["minikube", "ssh", "-p", "minikube", "--", "sudo", "grep"], stdout: "")
         runner.on(["minikube", "ssh", "-p", "minikube", "--", "sudo", "sh"], exit: 1, stderr: "ssh: connection lost\n")
-        await #expect(throws: SystemError.self) { try await up(runtime: "containerd") }
+        await #expect(throws: MoorError.self) { try await up(runtime: "containerd") }
         #expect(try journal.pendingFollowUps().map(\.kind) == ["restart-containerd"])
         #expect(!runner.commands.contains { $0.argv.contains("systemctl") })
 

@@ -79,14 +79,14 @@ struct ToyKind: ResourceKind {
 
     @Test func aWriteThatDoesNotStickFailsVerification() async throws {
         world.writesStick = false
-        await #expect(throws: EngineError(.didNotTake, #"toy-a:a did not take: observing again still shows "set a to 1""#)) {
+        await #expect(throws: MoorError(.didNotTake, #"toy-a:a did not take: observing again still shows "set a to 1""#)) {
             try await up(engine([ToyKind(name: "a", value: 1, world: world)]))
         }
         #expect(try journal.runs(limit: 1).first?.outcome == "failed")
     }
 
     @Test func kindsThatNeedEachOtherAreRefused() throws {
-        #expect(throws: EngineError.self) {
+        #expect(throws: MoorError.self) {
             try engine([ToyKind(name: "a", value: 1, world: world, needs: ["toy-b"]), ToyKind(name: "b", value: 1, world: world, needs: ["toy-a"])])
         }
     }

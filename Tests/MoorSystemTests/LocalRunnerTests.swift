@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import MoorSystem
 import MoorTestSupport
+import MoorCore
 
 /// The local runner against real processes.
 @Suite struct LocalRunnerTests {
@@ -22,14 +23,14 @@ import MoorTestSupport
         #expect(failing.exitCode == 3)
         #expect(failing.stdoutText == "out\n")
         #expect(failing.firstStderrLine == "first problem")
-        await #expect(throws: SystemError.self) { try await runner.output(Command("false", [])) }
+        await #expect(throws: MoorError.self) { try await runner.output(Command("false", [])) }
     }
 
     @Test func aFailedToolNamesArgvStatusAndFirstStderrLine() async throws {
         do {
             _ = try await runner.output(Command("sh", ["-c", "echo 'boom: it broke' >&2; exit 7"]), host: "indri")
             Issue.record("no error")
-        } catch let error as SystemError {
+        } catch let error as MoorError {
             #expect(error.code == .toolFailed)
             #expect(error.argv == ["sh", "-c", "echo 'boom: it broke' >&2; exit 7"])
             #expect(error.exitCode == 7)
@@ -39,12 +40,12 @@ import MoorTestSupport
     }
 
     @Test func aMissingToolIsNotFound() async throws {
-        await #expect(throws: SystemError(code: .notFound, message: "moor-no-such-tool is not installed (not found on PATH); install it or fix PATH",
+        await #expect(throws: MoorError(code: .toolMissing, message: "moor-no-such-tool is not installed (not found on PATH); install it or fix PATH",
                                           argv: ["moor-no-such-tool"])) {
             try await runner.run(Command("moor-no-such-tool", []))
         }
         let withPath = LocalRunner(environment: ["PATH": "/nonexistent"])
-        await #expect(throws: SystemError.self) { try await withPath.run(Command("ls", [])) }
+        await #expect(throws: MoorError.self) { try await withPath.run(Command("ls", [])) }
     }
 
     @Test func aHangingToolTimesOut() async throws {
@@ -53,7 +54,7 @@ import MoorTestSupport
         do {
             _ = try await runner.run(Command("sleep", ["30"], timeout: .milliseconds(300)))
             Issue.record("no timeout")
-        } catch let error as SystemError {
+        } catch let error as MoorError {
             #expect(error.code == .timeout)
         }
         #expect(start.duration(to: clock.now) < .seconds(10))

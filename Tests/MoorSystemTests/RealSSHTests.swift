@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import MoorSystem
 import MoorTestSupport
+import MoorCore
 
 /// The ssh runner against a real OpenSSH server on loopback.
 @Suite(.serialized) struct RealSSHTests {
@@ -33,7 +34,7 @@ import MoorTestSupport
         #expect(failed.exitCode == 7)
         #expect(failed.stdoutText == "to-out\n")
         #expect(failed.firstStderrLine == "the first problem")
-        await #expect(throws: SystemError.self) { try await ssh.run(Command("moor-no-such-command", [])) }
+        await #expect(throws: MoorError.self) { try await ssh.run(Command("moor-no-such-command", [])) }
     }
 
     @Test func manyCommandsShareOneConnection() async throws {
@@ -69,7 +70,7 @@ import MoorTestSupport
             try await Task.sleep(for: .milliseconds(50))
         }
         task.cancel()
-        await #expect(throws: SystemError.self) { try await task.value }
+        await #expect(throws: MoorError.self) { try await task.value }
         var gone = false
         for _ in 0..<40 where !gone {
             try await Task.sleep(for: .milliseconds(50))
@@ -89,7 +90,7 @@ import MoorTestSupport
         do {
             _ = try await runner(options: options).run(Command("true", []))
             Issue.record("no error")
-        } catch let error as SystemError {
+        } catch let error as MoorError {
             #expect(error.code == .unreachable)
             #expect(error.message.hasPrefix("indri is unreachable over ssh (`ssh 127.0.0.1`): ssh: connect to host 127.0.0.1 port \(port): Connection refused"))
         }
@@ -104,7 +105,7 @@ import MoorTestSupport
         do {
             _ = try await runner(timeout: 2, options: options).run(Command("true", [], timeout: .seconds(1)))
             Issue.record("no error")
-        } catch let error as SystemError {
+        } catch let error as MoorError {
             #expect(error.code == .unreachable || error.code == .timeout, "\(error)")
         }
         #expect(ContinuousClock.now - start < .seconds(5))

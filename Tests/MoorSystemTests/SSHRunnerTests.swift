@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import MoorSystem
 import MoorTestSupport
+import MoorCore
 
 /// The ssh runner's argv, and its behaviour through an `ssh` that does what sshd does with
 /// the command string: hand it to `sh -c`. (Real sshd tests come with remote access.)
@@ -46,7 +47,7 @@ import MoorTestSupport
         do {
             _ = try await runner.run(Command("true", []))
             Issue.record("no error")
-        } catch let error as SystemError {
+        } catch let error as MoorError {
             #expect(error.code == .unreachable)
             #expect(error.message == "indri is unreachable over ssh (`ssh indri`): ssh: Could not resolve hostname indri: Name or service not known; check the host is up and `ssh indri` works")
         }

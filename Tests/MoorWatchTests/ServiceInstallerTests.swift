@@ -38,10 +38,10 @@ import MoorTestSupport
         runner.on(["launchctl", "bootstrap"], exit: 5, stderr: "Bootstrap failed: 5: Input/output error\n")
         let context = MoorContext(runner: runner, journal: try TestJournal.make(), stateDirectory: home.path + "/state")
         let files = ServiceFiles(executable: "/usr/local/bin/moor", labPath: home.path + "/moor.yaml", home: home.path, environment: [:])
-        await #expect(throws: SystemError.self) { _ = try await ServiceInstaller(files: files, platform: .launchd, context: context).install() }
+        await #expect(throws: MoorError.self) { _ = try await ServiceInstaller(files: files, platform: .launchd, context: context).install() }
         do {
             _ = try await ServiceInstaller(files: files, platform: .launchd, context: context).install()
-        } catch let error as SystemError {
+        } catch let error as MoorError {
             #expect(error.message.contains("launchctl bootstrap"), "\(error.message)")
             #expect(error.message.contains("Bootstrap failed: 5"), "\(error.message)")
         }

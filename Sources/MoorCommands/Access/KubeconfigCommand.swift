@@ -54,7 +54,7 @@ struct KubeconfigCommand: AsyncParsableCommand {
             if printEnv { Console.out(export) }
         }
         if let verification = report.verify, !verification.ok {
-            throw CommandEnd.failed("the kubeconfig was written but does not work yet (step \(verification.step ?? "?")): \(verification.message ?? "")")
+            throw MoorError(.didNotTake, "the kubeconfig was written but does not work yet (step \(verification.step ?? "?")): \(verification.message ?? "")")
         }
     }
 

@@ -42,7 +42,7 @@ struct CheckCommand: AsyncParsableCommand {
         var checks = lab.checks
         let unknown = only.filter { name in !checks.contains { $0.name == name } }
         if !unknown.isEmpty {
-            throw CommandEnd.usage("no check named \(unknown.map { "`\($0)`" }.joined(separator: ", ")) in \(path)")
+            throw MoorError(.usage, "no check named \(unknown.map { "`\($0)`" }.joined(separator: ", ")) in \(path)")
         }
         if !only.isEmpty { checks = checks.filter { only.contains($0.name) } }
         if !tags.isEmpty { checks = checks.filter { !Set($0.tags).isDisjoint(with: tags) } }

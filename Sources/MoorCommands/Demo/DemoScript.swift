@@ -16,7 +16,7 @@ struct DemoScript {
         let me = Bundle.main.executableURL?.resolvingSymlinksInPath() ?? URL(fileURLWithPath: CommandLine.arguments[0])
         let candidate = me.deletingLastPathComponent().appendingPathComponent("moor-standin").path
         guard FileManager.default.isExecutableFile(atPath: candidate) else {
-            throw CommandEnd.failed("the stand-in tools (moor-standin) were not found beside moor at \(candidate); build them with `swift build --product moor-standin` (or `swift build`), or pass --standin PATH")
+            throw MoorError(.failed, "the stand-in tools (moor-standin) were not found beside moor at \(candidate); build them with `swift build --product moor-standin` (or `swift build`), or pass --standin PATH")
         }
         return candidate
     }
@@ -44,7 +44,7 @@ struct DemoScript {
         try await Background.run(Command(standIn, ["kube-api", scratch + "/kube-api.json"], environment: standInEnvironment)) {
             let deadline = ContinuousClock.now + .seconds(10)
             while !FileManager.default.fileExists(atPath: scratch + "/kubeconfig") {
-                guard ContinuousClock.now < deadline else { throw CommandEnd.failed("the demo's API emulator did not start") }
+                guard ContinuousClock.now < deadline else { throw MoorError(.failed, "the demo's API emulator did not start") }
                 try await Task.sleep(for: .milliseconds(20))
             }
             try await story.run()

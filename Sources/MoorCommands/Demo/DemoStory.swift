@@ -27,7 +27,7 @@ struct DemoStory: Sendable {
         context.runner = counter
         context.progress = DemoProgress()
         guard case .success(let lab) = LabLoader.load(text: labText, file: labPath) else {
-            throw CommandEnd.failed("the demo's own lab file does not load")
+            throw MoorError(.failed, "the demo's own lab file does not load")
         }
         func engine(_ context: MoorContext) throws -> ResourceEngine { try ResourceEngine(lab: lab, labPath: labPath, context: context) }
         func up(_ context: MoorContext, wait: Duration = .seconds(60)) async throws -> UpReport {
@@ -41,7 +41,7 @@ struct DemoStory: Sendable {
             step("2. moor up, before the miniflux database password is available (env://MINIFLUX_DB_PASSWORD)")
             do {
                 show(PlanText.render(try await up(context, wait: .seconds(6))))
-            } catch let error as EngineError {
+            } catch let error as MoorError {
                 show("error: \(error.message)")
             }
             step("3. the password is given: moor up again")
@@ -119,7 +119,7 @@ final class DemoLines: @unchecked Sendable {
     func wait(for text: String, timeout: Duration = .seconds(30)) async throws {
         let deadline = ContinuousClock.now + timeout
         while !lock.withLock({ lines.contains { $0.contains(text) } }) {
-            guard ContinuousClock.now < deadline else { throw CommandEnd.failed("the demo's watch did not log \"\(text)\" in time") }
+            guard ContinuousClock.now < deadline else { throw MoorError(.failed, "the demo's watch did not log \"\(text)\" in time") }
             try await Task.sleep(for: .milliseconds(20))
         }
     }

@@ -61,7 +61,7 @@ struct DoctorCommand: AsyncParsableCommand {
     static func render(_ report: DoctorReport) -> String {
         var lines = [Table.render(header: ["DIAGNOSIS", "VERDICT", "SUMMARY"], rows: report.diagnoses.map { [$0.id, $0.verdict.rawValue, $0.summary] })]
         for diagnosis in report.diagnoses where diagnosis.verdict == .warn || diagnosis.verdict == .fail || diagnosis.fix?.applied != nil {
-            lines.append("\n\(diagnosis.id): \(diagnosis.verdict.rawValue)")
+            lines.append("\n\(diagnosis.id): \(diagnosis.verdict.rawValue)\(diagnosis.evidence.isEmpty && diagnosis.fix == nil ? " — \(diagnosis.summary)" : "")")
             lines += diagnosis.evidence.map { "  " + $0 }
             if let fix = diagnosis.fix {
                 let state = fix.applied.map { $0 ? " (applied)" : " (failed)" } ?? (fix.safe ? " (safe: moor doctor --fix)" : "")

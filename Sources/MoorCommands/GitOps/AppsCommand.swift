@@ -110,7 +110,7 @@ struct AppsRetarget: AsyncParsableCommand {
             Console.out(Table.render(header: ["NAME", "RESULT", "REVISION", "HEALTH", "DETAIL"],
                                      rows: synced.apps.map { [$0.name, $0.result, $0.revision ?? "-", $0.health, $0.detail] }))
         }
-        if !synced.ok { throw CommandEnd.failed(synced.failureLine) }
+        if !synced.ok { throw MoorError(.didNotTake, synced.failureLine) }
     }
 }
 
@@ -152,6 +152,6 @@ struct AppsSync: AsyncParsableCommand {
             Console.out((report.warnings.map { "warning: \($0)" } + [Table.render(header: ["NAME", "RESULT", "REVISION", "HEALTH", "TIME", "DETAIL"], rows: rows)])
                 .joined(separator: "\n"))
         }
-        if !report.ok { throw CommandEnd.failed(report.failureLine) }
+        if !report.ok { throw MoorError(.didNotTake, report.failureLine) }
     }
 }

@@ -14,35 +14,49 @@ public enum MoorExit {
     public static let checksFailed: Int32 = 2
     public static let usage: Int32 = 64
     public static let invalidLabFile: Int32 = 65
+    /// The lab file cannot be opened (missing, unreadable, a directory): sysexits' EX_NOINPUT.
+    public static let noInput: Int32 = 66
     /// Ctrl-C or SIGTERM, as shells report a SIGINT death.
     public static let interrupted: Int32 = 130
 
-    /// The status for an error, and the line (if any) to print on stderr.
-    static func status(for error: any Error) -> (Int32, [String]) {
-        if Interrupted.means(error) { return (interrupted, ["moor: interrupted"]) }
-        switch error {
-        case let error as LabFileError: return (invalidLabFile, error.lines)
-        case let error as EngineError: return (failure, ["error: \(error.message)"])
-        case let error as SystemError: return (failure, ["error: \(error.message)"])
-        case let error as ToolOutputError: return (failure, ["error: \(error.description)"])
-        case let end as CommandEnd:
+    /// Every `MoorError` code's exit status: the README's table, and nowhere else.
+    public static func status(for code: MoorError.Code) -> Int32 {
+        switch code {
+        case .usage: usage
+        case .invalidLabFile: invalidLabFile
+        case .noInput: noInput
+        case .interrupted: interrupted
+        case .notFound, .fileMissing, .toolMissing, .unreadable, .tooLarge, .invalidInput, .refused, .didNotTake, .toolFailed,
+             .badOutput, .unavailable, .unreachable, .timeout, .io, .busy, .failed: failure
+        }
+    }
+
+    /// The status for an error, and the lines to print on stderr: `error: MESSAGE` (a lab
+    /// file's problems positioned, one a line), and with `debug` the causes underneath.
+    static func status(for error: any Error, debug: Bool = false) -> (Int32, [String]) {
+        if let end = error as? CommandEnd {
             switch end {
             case .changesPending: return (pending, [])
             case .checksFailed: return (checksFailed, [])
-            case .failed(let message): return (failure, ["error: \(message)"])
-            case .usage(let message): return (usage, ["error: \(message)"])
             }
-        default: return (failure, ["error: \(Moor.message(for: error))"])
         }
+        let moor = Interrupted.means(error) && !(error is MoorError) ? MoorError(.interrupted, "interrupted") : MoorError.from(error)
+        var lines: [String]
+        switch moor.code {
+        case .interrupted: lines = ["moor: interrupted"]
+        case .invalidLabFile where !moor.lines.isEmpty: lines = moor.lines
+        default: lines = ["error: \(moor.message)"]
+        }
+        if debug { lines += moor.causeChain.map { "debug: caused by: \($0)" } }
+        return (status(for: moor.code), lines)
     }
 }
 
-/// How a command ends when it does not simply succeed.
+/// How a command ends when it does not simply succeed, and is not an error: the answer is
+/// "something is pending" or "something failed a check".
 public enum CommandEnd: Error, Equatable {
     case changesPending
     case checksFailed
-    case failed(String)
-    case usage(String)
 }
 
 /// A command that handles SIGINT and SIGTERM itself (`watch` shuts down gracefully and exits 0).
@@ -67,8 +81,7 @@ public enum MoorMain {
                 try command.run()
             }
         }
-        let signals = ownsSignals ? [] : Interrupts.install { work.cancel() }
-        defer { _ = signals }
+        if !ownsSignals { Interrupts.install { work.cancel() } }
         do {
             try await work.value
             exit(MoorExit.ok)
@@ -76,7 +89,7 @@ public enum MoorMain {
             Moor.exit(withError: error)
         } catch {
             if Moor.exitCode(for: error).rawValue == MoorExit.usage, !(error is CommandEnd) { Moor.exit(withError: error) }
-            let (status, lines) = MoorExit.status(for: error)
+            let (status, lines) = MoorExit.status(for: error, debug: arguments.contains("--debug"))
             lines.forEach(Console.err)
             exit(status)
         }

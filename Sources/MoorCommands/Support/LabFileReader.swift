@@ -9,18 +9,28 @@ enum LabFileReader {
         let bytes: [UInt8]
         do {
             bytes = try Files.readBounded(path, limit: YAMLGuard.maxBytes)
-        } catch let error as SystemError {
-            let why: String
+        } catch let error as MoorError {
             switch error.code {
-            case .missingFile: why = "no such file; pass -f PATH or create moor.yaml (see examples/homelab.yaml)"
-            case .tooLarge: why = "it is larger than \(YAMLGuard.maxBytes >> 20) MiB; a lab file is a few kilobytes"
-            default: why = error.message
+            case .fileMissing:
+                throw MoorError(.noInput, "cannot read the lab file \(path): no such file; pass -f PATH, set MOOR_FILE, or create moor.yaml (see examples/homelab.yaml)", cause: error)
+            case .tooLarge:
+                throw LabFileError(file: path, diagnostics: [Diagnostic(.start, "the lab file is larger than \(YAMLGuard.maxBytes >> 20) MiB; a lab file is a few kilobytes")])
+            default:
+                throw MoorError(.noInput, "cannot read the lab file \(path): \(Self.reason(error.message, path: path))", cause: error)
             }
-            throw LabFileError(file: path, diagnostics: [Diagnostic(.start, "cannot read the lab file: \(why)")])
         }
         switch LabLoader.load(bytes: bytes, file: path) {
         case .success(let lab): return lab
         case .failure(let error): throw error
         }
+    }
+
+    /// `cannot read X: Permission denied` → `permission denied`, without the path twice.
+    static func reason(_ message: String, path: String) -> String {
+        for prefix in ["cannot read \(path): ", "\(path) "] where message.hasPrefix(prefix) {
+            let rest = message.dropFirst(prefix.count)
+            return rest.prefix(1).lowercased() + rest.dropFirst()
+        }
+        return message
     }
 }

@@ -41,7 +41,7 @@ enum ClusterLock {
             }
         } catch let busy as LockBusy {
             let who = describe(busy.holder, now: context.clock.date)
-            throw CommandEnd.failed(busy.waited
+            throw MoorError(.busy, busy.waited
                 ? "gave up after \(options.lockTimeout) waiting for \(who) to finish with cluster \(cluster); raise --lock-timeout or try again"
                 : "waiting for \(who) to finish with cluster \(cluster)… not waiting (--no-wait); try again when it is done")
         }

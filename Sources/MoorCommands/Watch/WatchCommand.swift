@@ -54,7 +54,7 @@ struct WatchCommand: AsyncParsableCommand, HandlesOwnSignals {
 
     func watch(_ lab: LabFile, _ path: String) async throws {
         guard lab.cluster != nil || !lab.checks.isEmpty else {
-            throw CommandEnd.failed("\(path) has no `cluster` and no `checks`: nothing to watch")
+            throw MoorError(.invalidInput, "\(path) has no `cluster` and no `checks`: nothing to watch")
         }
         let context = try LiveContext.make(debug: options.debug, quiet: true)
         let spec = lab.watch ?? WatchSpec()
@@ -71,7 +71,7 @@ struct WatchCommand: AsyncParsableCommand, HandlesOwnSignals {
             do {
                 server = try await MetricsServer.start(host: host, port: port, metrics: metrics)
             } catch {
-                throw CommandEnd.failed("cannot serve metrics on \(listen) (watch.metrics.listen): \(error)")
+                throw MoorError(.unavailable, "cannot serve metrics on \(listen) (watch.metrics.listen): \(error)")
             }
         }
         let watcher = try Watcher(settings: Watcher.Settings(lab: lab, labPath: path, spec: spec), context: context, log: log,
@@ -87,13 +87,7 @@ struct WatchCommand: AsyncParsableCommand, HandlesOwnSignals {
     /// The cluster's writer lock for each reconcile that changes something; a lock that
     /// stays busy is a reconcile failure with the holder's name, as `up` would say it.
     static func lockTaker(_ lab: LabFile, options: WriterOptions, context: MoorContext) -> Reconciler.LockTaker {
-        {
-            do {
-                return try await ClusterLock.take(lab, command: "watch", options: options, context: context)
-            } catch CommandEnd.failed(let message) {
-                throw EngineError(.refused, message)
-            }
-        }
+        { try await ClusterLock.take(lab, command: "watch", options: options, context: context) }
     }
 
     /// The absolute paths the service needs, and the PATH (and state directory) it runs with.

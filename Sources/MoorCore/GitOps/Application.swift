@@ -41,6 +41,9 @@ public struct Application: Sendable, Equatable {
     public var conditions: [Condition]
     /// The app of apps that manages this one (tracking label or annotation), if any.
     public var parent: String?
+    /// The Applications this one manages (an app of apps): its `status.resources` entries of
+    /// kind `Application`, as ArgoCD reports them once it has synced.
+    public var children: [String] = []
 
     /// The git sources (not Helm charts) whose revision moor manages.
     public var gitSources: [Source] { sources.filter { !$0.isChart } }
@@ -106,11 +109,19 @@ public enum ApplicationParser {
             conditions: (status["conditions"] as? [[String: Any]] ?? []).map {
                 Application.Condition(type: $0["type"] as? String ?? "", message: $0["message"] as? String ?? "")
             },
-            parent: parent == name ? nil : parent)
+            parent: parent == name ? nil : parent,
+            children: (status["resources"] as? [[String: Any]] ?? []).compactMap { resource in
+                resource["kind"] as? String == "Application" && (resource["group"] as? String ?? "argoproj.io") == "argoproj.io"
+                    ? resource["name"] as? String : nil
+            })
     }
 
     static func source(_ object: [String: Any], index: Int?) -> Application.Source {
         Application.Source(repoURL: object["repoURL"] as? String ?? "", path: object["path"] as? String,
                            chart: object["chart"] as? String, targetRevision: object["targetRevision"] as? String ?? "", index: index)
     }
+}
+
+extension ApplicationParser.Invalid: MoorErrorConvertible {
+    public var moorError: MoorError { MoorError(.badOutput, "could not read ArgoCD's Applications: \(description)") }
 }

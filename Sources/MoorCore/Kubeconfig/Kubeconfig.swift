@@ -84,3 +84,7 @@ public struct Kubeconfig: Sendable, Equatable {
         return (cluster, users[context.user])
     }
 }
+
+extension Kubeconfig.ParseError: MoorErrorConvertible {
+    public var moorError: MoorError { MoorError(.unreadable, "the kubeconfig is unusable: \(description)") }
+}

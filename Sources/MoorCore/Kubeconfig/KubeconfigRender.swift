@@ -121,3 +121,7 @@ public enum KubeconfigRender {
         return try Yams.dump(object: top, sortKeys: true)
     }
 }
+
+extension KubeconfigRender.MergeError: MoorErrorConvertible {
+    public var moorError: MoorError { MoorError(.refused, description) }
+}

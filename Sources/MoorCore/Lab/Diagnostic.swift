@@ -45,3 +45,9 @@ public struct LabFileError: Error, Sendable {
 
     public var lines: [String] { diagnostics.map { $0.rendered(file: file) } }
 }
+
+extension LabFileError: MoorErrorConvertible {
+    public var moorError: MoorError {
+        MoorError(code: .invalidLabFile, message: lines.first ?? "\(file): invalid lab file", lines: lines)
+    }
+}

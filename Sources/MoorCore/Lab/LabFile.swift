@@ -215,3 +215,19 @@ public struct CheckSpec: Sendable, Equatable {
     /// How often `moor watch` runs this check; nil takes `watch.checks`.
     public var intervalMilliseconds: Int?
 }
+
+extension LabFile {
+    /// The kubectl context every kubectl call of moor names: `kubeContext`, else
+    /// `remoteAccess.context`, else, for a minikube cluster on this machine, minikube's own
+    /// context (named after the profile). Nil when none can be determined: moor then does not
+    /// run kubectl, rather than act on whatever the current context points at.
+    public var kubectlContext: String? {
+        if let kubeContext { return kubeContext }
+        if let context = remoteAccess?.context { return context }
+        if let cluster, cluster.provider == "minikube", host(named: cluster.host).isLocal { return cluster.name }
+        return nil
+    }
+
+    /// Why there is no kubectl context, for messages.
+    public static let noKubectlContext = "no kube context: set `kubeContext` (or `remoteAccess.context`) in the lab file"
+}

@@ -10,3 +10,7 @@ public struct ToolOutputError: Error, Sendable, CustomStringConvertible {
 
     public var description: String { "could not read the output of \(tool): \(problem)" }
 }
+
+extension ToolOutputError: MoorErrorConvertible {
+    public var moorError: MoorError { MoorError(.badOutput, description) }
+}

@@ -46,7 +46,7 @@ struct CheckRequests: Sendable {
         if let base, !full.hasPrefix("/") { full = base + "/" + full }
         do {
             return try cache.bytes(full) { try files.read(full, limit: 1 << 20) }
-        } catch let error as SystemError {
+        } catch let error as MoorError {
             throw Problem(description: "cannot read the \(what) file \(full): \(error.message)")
         }
     }
@@ -64,9 +64,9 @@ struct CheckRequests: Sendable {
     func applyKubeconfig(_ context: String, to tls: inout TLSOptions) throws {
         for path in kubeconfigPaths(for: context) {
             let text: String
-            do { text = try files.readText(path, limit: 4 << 20) } catch let error as SystemError where error.code == .missingFile {
+            do { text = try files.readText(path, limit: 4 << 20) } catch let error as MoorError where error.code == .fileMissing {
                 continue
-            } catch let error as SystemError {
+            } catch let error as MoorError {
                 throw Problem(description: "cannot read the kubeconfig \(path): \(error.message)")
             }
             let config: Kubeconfig

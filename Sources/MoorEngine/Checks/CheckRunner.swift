@@ -79,7 +79,7 @@ public struct CheckRunner: Sendable {
             if result.exitCode != 0, check.expect.isEmpty {
                 failure = "command: exit \(result.exitCode)\(result.firstStderrLine.map { ": \($0)" } ?? "")"
             }
-        } catch let error as SystemError {
+        } catch let error as MoorError {
             failure = error.code == .timeout ? "command: timed out after \(check.timeoutMilliseconds) ms" : "command: \(error.message)"
         } catch {
             failure = "command: \(error)"

@@ -12,7 +12,15 @@ struct APIPort: DiagnosisKind {
         return ExposeKind(spec: expose, cluster: cluster, hostLabel: lab.host(named: host).ssh != nil ? host : nil)
     }
 
-    func skipReason(_ lab: LabFile) -> String? { kind == nil ? "no `cluster` and `expose.tailscale`" : nil }
+    func skipReason(_ lab: LabFile) -> String? {
+        switch (lab.cluster, lab.expose?.tailscale) {
+        case (nil, nil): "no `cluster` and no `expose.tailscale`"
+        case (nil, _): "no `cluster`"
+        case (_, nil): "no `expose.tailscale`: the API server is not exposed on the tailnet"
+        default: nil
+        }
+    }
+    var prerequisites: [Prerequisite] { [.runningCluster] }
 
     func observe(_ session: ObservationSession) async throws -> ObservedExposure {
         guard let kind else { return ObservedExposure(apiHostPort: nil, serve: nil) }

@@ -12,6 +12,7 @@ struct CNIConflict: DiagnosisKind {
     static let script = #"ls -la "$1"; for f in "$1"/*; do case "$f" in *.conf|*.conflist|*.json) printf '==> %s <==\n' "${f##*/}"; cat "$f";; esac; done"#
 
     func skipReason(_ lab: LabFile) -> String? { lab.cluster == nil ? "no `cluster` section" : nil }
+    var prerequisites: [Prerequisite] { [.runningCluster] }
 
     func observe(_ session: ObservationSession) async throws -> CNIConfigs? {
         guard let spec = lab.cluster, try await session.cluster(spec).state == .running else { return nil }
@@ -49,7 +50,12 @@ struct KubeAccess: Sendable {
     let lab: LabFile
     let context: MoorContext
 
-    var kubeContext: String? { lab.kubeContext ?? lab.remoteAccess?.context }
+    var kubeContext: String {
+        get throws {
+            guard let context = lab.kubectlContext else { throw MoorError(.invalidInput, LabFile.noKubectlContext) }
+            return context
+        }
+    }
 
     func output(_ arguments: [String], timeout: Duration = .seconds(60)) async throws -> String {
         try await KubectlRun.output(Command("kubectl", KubectlGitOps.base(kubeContext) + arguments, timeout: timeout),

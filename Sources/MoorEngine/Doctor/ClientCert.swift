@@ -13,11 +13,13 @@ struct ClientCert: DiagnosisKind {
         var source: String
         var certificates: [(what: String, subject: String, notAfter: Date)]
         var now: Date
+        /// Why there is nothing to look at.
+        var missing: String? = nil
     }
 
-    var contextName: String? { lab.remoteAccess?.context ?? lab.kubeContext }
+    var contextName: String? { lab.remoteAccess?.context ?? lab.kubectlContext }
 
-    func skipReason(_ lab: LabFile) -> String? { contextName == nil ? "no `remoteAccess` or `kubeContext`" : nil }
+    func skipReason(_ lab: LabFile) -> String? { contextName == nil ? LabFile.noKubectlContext : nil }
 
     func observe(_ session: ObservationSession) async throws -> Evidence {
         let context = session.context
@@ -43,11 +45,16 @@ struct ClientCert: DiagnosisKind {
             }
             return Evidence(source: "\(path) context \(name)", certificates: found, now: context.clock.date)
         }
-        return Evidence(source: "no kubeconfig defines the context \(name)", certificates: [], now: context.clock.date)
+        return Evidence(source: "", certificates: [], now: context.clock.date,
+                        missing: "no kubeconfig here defines the context `\(name)` (looked in \(paths.joined(separator: ", "))); run `moor kubeconfig --merge`")
     }
 
     func verdict(_ evidence: Evidence) -> DiagnosisResult {
-        guard !evidence.certificates.isEmpty else { return .skipped(id, evidence.source.isEmpty ? "no context" : "no certificates in \(evidence.source)") }
+        if let missing = evidence.missing { return .skipped(id, missing) }
+        guard !evidence.certificates.isEmpty else {
+            return .skipped(id, evidence.source.isEmpty ? LabFile.noKubectlContext
+                : "\(evidence.source) has no client certificate or CA to check (token or exec authentication)")
+        }
         let formatter = ISO8601DateFormatter()
         let days = { (date: Date) in Int((date.timeIntervalSince(evidence.now) / 86_400).rounded(.down)) }
         let shown = [evidence.source] + evidence.certificates.map { "\($0.what) \($0.subject): expires \(formatter.string(from: $0.notAfter)) (\(days($0.notAfter)) days)" }

@@ -7,6 +7,8 @@ public protocol DiagnosisKind: Sendable {
     var id: String { get }
     /// Why the lab file gives this diagnosis nothing to look at (no `storage.nfs`), or nil.
     func skipReason(_ lab: LabFile) -> String?
+    /// What must hold before it can look; a missing one makes it `skipped` with the reason.
+    var prerequisites: [Prerequisite] { get }
     /// Read-only commands, through the session shared with the other diagnoses.
     func observe(_ session: ObservationSession) async throws -> Evidence
     /// Pure: what the evidence means.
@@ -16,6 +18,7 @@ public protocol DiagnosisKind: Sendable {
 }
 
 extension DiagnosisKind {
+    public var prerequisites: [Prerequisite] { [] }
     public func fix(_ evidence: Evidence, context: ApplyContext) async throws {}
 }
 
@@ -23,12 +26,14 @@ extension DiagnosisKind {
 struct AnyDiagnosis: Sendable {
     let id: String
     let skipReason: @Sendable (LabFile) -> String?
+    let prerequisites: [Prerequisite]
     let examine: @Sendable (ObservationSession) async throws -> (DiagnosisResult, any Sendable)
     let fix: @Sendable (any Sendable, ApplyContext) async throws -> Void
 
     init<D: DiagnosisKind>(_ base: D) {
         id = base.id
         skipReason = { base.skipReason($0) }
+        prerequisites = base.prerequisites
         examine = { session in
             let evidence = try await base.observe(session)
             return (base.verdict(evidence), evidence)

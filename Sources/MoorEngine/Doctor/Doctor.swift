@@ -18,7 +18,7 @@ public struct Doctor: Sendable {
     public func run(only: [String] = [], fixing run: RunHandle? = nil) async throws -> DoctorReport {
         let unknown = only.filter { !Diagnoses.ids.contains($0) }
         guard unknown.isEmpty else {
-            throw EngineError(.invalidInput, "no diagnosis \(unknown.map { "`\($0)`" }.joined(separator: ", ")); there are: \(Diagnoses.ids.joined(separator: ", "))")
+            throw MoorError(.invalidInput, "no diagnosis \(unknown.map { "`\($0)`" }.joined(separator: ", ")); there are: \(Diagnoses.ids.joined(separator: ", "))")
         }
         let chosen = Diagnoses.all(lab).filter { only.isEmpty || only.contains($0.id) }
         let session = ObservationSession(lab: lab, labPath: labPath, context: context)
@@ -59,11 +59,15 @@ public struct Doctor: Sendable {
                 let diagnosis = diagnoses[index]
                 group.addTask {
                     if let reason = diagnosis.skipReason(lab) { return (index, .skipped(diagnosis.id, reason), nil) }
+                    for prerequisite in diagnosis.prerequisites {
+                        if let reason = await session.missing(prerequisite) { return (index, .skipped(diagnosis.id, reason), nil) }
+                    }
                     do {
                         let (result, evidence) = try await diagnosis.examine(session)
                         return (index, result, evidence)
                     } catch {
-                        return (index, DiagnosisResult(id: diagnosis.id, verdict: .fail, summary: "could not look: \(error)"), nil)
+                        if Interrupted.means(error) { return (index, .skipped(diagnosis.id, "interrupted"), nil) }
+                        return (index, DiagnosisResult(id: diagnosis.id, verdict: .fail, summary: "could not look: \(MoorError.from(error).message)"), nil)
                     }
                 }
             }

@@ -9,6 +9,7 @@ struct MirrorsUsed: DiagnosisKind {
     func skipReason(_ lab: LabFile) -> String? {
         (lab.cluster?.registryMirrors ?? []).isEmpty ? "no `cluster.registryMirrors`" : nil
     }
+    var prerequisites: [Prerequisite] { [.runningCluster] }
 
     func observe(_ session: ObservationSession) async throws -> ObservedMirrors? {
         guard let spec = lab.cluster else { return nil }

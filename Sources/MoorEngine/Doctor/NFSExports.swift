@@ -15,6 +15,7 @@ struct NFSExports: DiagnosisKind {
     }
 
     func skipReason(_ lab: LabFile) -> String? { (lab.storage?.nfs ?? []).isEmpty ? "no `storage.nfs`" : nil }
+    var prerequisites: [Prerequisite] { [.runningCluster, .kubeContext] }
 
     func observe(_ session: ObservationSession) async throws -> [Mount] {
         let kube = KubeAccess(lab: lab, context: session.context)

@@ -7,6 +7,7 @@ struct NodeDisk: DiagnosisKind {
     var id: String { "node-disk" }
 
     func skipReason(_ lab: LabFile) -> String? { lab.cluster == nil ? "no `cluster` section" : nil }
+    var prerequisites: [Prerequisite] { [.runningCluster] }
 
     func observe(_ session: ObservationSession) async throws -> DiskUsage? {
         guard let spec = lab.cluster, try await session.cluster(spec).state == .running else { return nil }

@@ -13,9 +13,8 @@ struct PodDNS: DiagnosisKind {
         var output: [String]
     }
 
-    func skipReason(_ lab: LabFile) -> String? {
-        lab.cluster == nil && lab.kubeContext == nil && lab.remoteAccess == nil ? "no cluster and no kube context" : nil
-    }
+    func skipReason(_ lab: LabFile) -> String? { nil }
+    var prerequisites: [Prerequisite] { [.runningCluster, .kubeContext] }
 
     func observe(_ session: ObservationSession) async throws -> Evidence {
         let kube = KubeAccess(lab: lab, context: session.context)

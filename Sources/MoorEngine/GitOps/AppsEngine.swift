@@ -43,7 +43,7 @@ public struct AppsEngine: Sendable {
 
     public init(lab: LabFile, labPath: String, context: MoorContext) throws {
         guard let spec = lab.gitops else {
-            throw EngineError(.invalidInput, "\(labPath) has no `gitops.argocd` section; add one to use `moor apps`")
+            throw MoorError(.invalidInput, "\(labPath) has no `gitops.argocd` section; add one to use `moor apps`")
         }
         self.lab = lab
         self.labPath = labPath
@@ -51,8 +51,13 @@ public struct AppsEngine: Sendable {
         self.spec = spec
     }
 
-    /// `kubeContext`, else the remote-access context, else kubectl's current one.
-    public var kubeContext: String? { lab.kubeContext ?? lab.remoteAccess?.context }
+    /// The lab's kubectl context (`LabFile.kubectlContext`); never kubectl's current one.
+    public var kubeContext: String {
+        get throws {
+            guard let context = lab.kubectlContext else { throw MoorError(.invalidInput, LabFile.noKubectlContext) }
+            return context
+        }
+    }
 
     public func applications() async throws -> [Application] {
         let output = try await KubectlRun.output(KubectlGitOps.listApplications(context: kubeContext, namespace: spec.namespace),
@@ -79,7 +84,7 @@ public struct AppsEngine: Sendable {
         }
         let missing = names.filter { name in !apps.contains { $0.name == name } }
         if !missing.isEmpty {
-            throw EngineError(.notFound, "no Application \(missing.map { "`\($0)`" }.joined(separator: ", ")) in namespace \(spec.namespace) (there are: \(apps.map(\.name).sorted().joined(separator: ", ")))")
+            throw MoorError(.notFound, "no Application \(missing.map { "`\($0)`" }.joined(separator: ", ")) in namespace \(spec.namespace) (there are: \(apps.map(\.name).sorted().joined(separator: ", ")))")
         }
         return names.compactMap { name in apps.first { $0.name == name } }
     }

@@ -49,7 +49,7 @@ extension AppsEngine {
     /// Restores the revisions the last retarget replaced.
     public func retargetBack(run: RunHandle) async throws -> RetargetReport {
         guard let last = try context.journal.runs(limit: 200).first(where: { $0.command == "apps retarget" && $0.changes > 0 && $0.id != run.id }) else {
-            throw EngineError(.notFound, "no earlier `moor apps retarget` in the journal to go back from")
+            throw MoorError(.notFound, "no earlier `moor apps retarget` in the journal to go back from")
         }
         let changes = try context.journal.changes(run: last.id)
         let apps = try await applications()
@@ -85,7 +85,7 @@ extension AppsEngine {
             for (source, revision) in moves {
                 let current = now.first { $0.name == app.name }?.sources.first { $0.index == source.index }?.targetRevision
                 if current != revision {
-                    throw EngineError(.didNotTake, "kubectl patched \(app.name) but it still tracks \(current ?? "nothing") instead of \(revision); run `kubectl -n \(spec.namespace) get applications.argoproj.io \(app.name) -o yaml`")
+                    throw MoorError(.didNotTake, "kubectl patched \(app.name) but it still tracks \(current ?? "nothing") instead of \(revision); run `kubectl -n \(spec.namespace) get applications.argoproj.io \(app.name) -o yaml`")
                 }
             }
         }
@@ -96,10 +96,10 @@ extension AppsEngine {
         let command: Command
         if moves.count == 1, moves[0].0.index == nil {
             let patch = try json(["spec": ["source": ["targetRevision": moves[0].1]]])
-            command = KubectlGitOps.patchApplication(context: kubeContext, namespace: spec.namespace, name: app.name, type: "merge", patch: patch)
+            command = try KubectlGitOps.patchApplication(context: kubeContext, namespace: spec.namespace, name: app.name, type: "merge", patch: patch)
         } else {
             let operations = moves.map { ["op": "replace", "path": "/spec/sources/\($0.0.index ?? 0)/targetRevision", "value": $0.1] }
-            command = KubectlGitOps.patchApplication(context: kubeContext, namespace: spec.namespace, name: app.name, type: "json",
+            command = try KubectlGitOps.patchApplication(context: kubeContext, namespace: spec.namespace, name: app.name, type: "json",
                                                      patch: try json(operations))
         }
         _ = try await context.runner.output(command)

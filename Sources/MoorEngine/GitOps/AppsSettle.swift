@@ -31,8 +31,14 @@ extension AppsEngine {
     /// then lists once a poll (quickly at first, then every `pollInterval`) until every app
     /// of `names` is Synced and Healthy, one is Degraded or failed, or `timeout` ends.
     /// Progress goes to stderr, one line a change of an app's state.
-    func settle(_ names: [String], known: [Application], syncNow: Set<String>, timeout: Duration) async throws -> [AppState] {
+    ///
+    /// With `root` (a lab file that lists no apps: wait for every app), the wait also covers
+    /// every Application the root manages (its `status.resources`, once it has synced) and any
+    /// Application that appears while waiting.
+    func settle(_ wanted: [String], known: [Application], syncNow: Set<String>, timeout: Duration, following root: String? = nil) async throws -> [AppState] {
         let clock = context.clock
+        var names = wanted
+        let before = Set(known.map(\.name))
         let deadline = clock.now + timeout
         var startedBefore: [String: String?] = [:]
         var expected: [String: String?] = [:]
@@ -50,6 +56,11 @@ extension AppsEngine {
             try await clock.sleep(for: min(interval, max(.zero, deadline - clock.now)))
             interval = min(interval * 2, pollInterval)
             let current = try await applications()
+            if let root, let parent = current.first(where: { $0.name == root }) {
+                let managed = parent.syncStatus == "Synced" ? parent.children : []
+                let appeared = current.map(\.name).filter { !before.contains($0) }
+                for name in managed + appeared where !names.contains(name) { names.append(name) }
+            }
             for name in names {
                 guard let app = current.first(where: { $0.name == name }) else {
                     update(&states, AppState(name: name, sync: "-", health: "Missing", result: "missing", cause: nil))

@@ -31,7 +31,12 @@ public struct SecretsEngine: Sendable {
         self.context = context
     }
 
-    var kubeContext: String? { lab.kubeContext ?? lab.remoteAccess?.context }
+    var kubeContext: String {
+        get throws {
+            guard let context = lab.kubectlContext else { throw MoorError(.invalidInput, LabFile.noKubectlContext) }
+            return context
+        }
+    }
     var baseDirectory: String { (labPath as NSString).deletingLastPathComponent }
 
     func path(_ template: String) -> String {
@@ -42,8 +47,8 @@ public struct SecretsEngine: Sendable {
     func read(_ template: String) throws -> String {
         do {
             return try context.files.readText(path(template))
-        } catch let error as SystemError {
-            throw EngineError(error.code == .missingFile ? .notFound : .unreadable, "cannot read the secret template \(path(template)): \(error.message)")
+        } catch let error as MoorError {
+            throw MoorError(error.code == .fileMissing ? .notFound : .unreadable, "cannot read the secret template \(path(template)): \(error.message)")
         }
     }
 
@@ -65,7 +70,7 @@ public struct SecretsEngine: Sendable {
         let present = try await status()
         let wanted = Set(applied.map(\.template))
         if let missing = present.first(where: { wanted.contains($0.template) && !$0.present }) {
-            throw EngineError(.didNotTake, "kubectl applied \(missing.template) but the Secret \(missing.namespace)/\(missing.name) is not in the cluster; run `kubectl get secret -n \(missing.namespace) \(missing.name)`")
+            throw MoorError(.didNotTake, "kubectl applied \(missing.template) but the Secret \(missing.namespace)/\(missing.name) is not in the cluster; run `kubectl get secret -n \(missing.namespace) \(missing.name)`")
         }
         run.conclude(.ok, detail: "\(applied.count) template(s) applied")
         return applied
@@ -75,7 +80,7 @@ public struct SecretsEngine: Sendable {
     func applyTemplates(only: [String], run: RunHandle) async throws -> [Applied] {
         let entries = lab.secrets.filter { only.isEmpty || only.contains($0.template) }
         if let unknown = only.first(where: { name in !lab.secrets.contains { $0.template == name } }) {
-            throw EngineError(.notFound, "no secret template `\(unknown)` in \(labPath)")
+            throw MoorError(.notFound, "no secret template `\(unknown)` in \(labPath)")
         }
         var applied: [Applied] = []
         for entry in entries { applied.append(try await apply(entry.template, run: run)) }
@@ -96,14 +101,14 @@ public struct SecretsEngine: Sendable {
         // same command.
         let namespaces = Set(SecretManifests.secrets(in: text).map(\.namespace)).subtracting(["default"]).sorted()
         if let bad = namespaces.first(where: { !Validate.isDNSLabel($0) }) {
-            throw EngineError(.invalidInput, "\(template) puts a Secret in the namespace `\(bad)`, which is not a valid namespace name")
+            throw MoorError(.invalidInput, "\(template) puts a Secret in the namespace `\(bad)`, which is not a valid namespace name")
         }
         let prefix = namespaces.map { "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: \($0)\n---\n" }.joined()
-        let command = KubectlGitOps.apply(context: kubeContext, manifest: Array((prefix + rendered).utf8))
+        let command = try KubectlGitOps.apply(context: kubeContext, manifest: Array((prefix + rendered).utf8))
         let result = try await context.runner.run(command)
         guard result.exitCode == 0 else {
             let line = redactor.redact(result.firstStderrLine ?? "no error message")
-            throw EngineError(.toolFailed, "kubectl apply of \(template) failed with exit status \(result.exitCode): \(line)")
+            throw MoorError(.toolFailed, "kubectl apply of \(template) failed with exit status \(result.exitCode): \(line)")
         }
         let objects = result.stdoutText.split(separator: "\n").map { redactor.redact(String($0)) }
         for object in objects {
@@ -131,19 +136,19 @@ public struct SecretsEngine: Sendable {
         case .op:
             let result = try await context.runner.run(OnePassword.read(reference.description))
             guard result.exitCode == 0 else {
-                throw EngineError(.unavailable, "op could not read \(reference.description) (in \(template)): \(result.firstStderrLine ?? "exit \(result.exitCode)"); is `op` signed in?")
+                throw MoorError(.unavailable, "op could not read \(reference.description) (in \(template)): \(result.firstStderrLine ?? "exit \(result.exitCode)"); is `op` signed in?")
             }
             return result.stdoutText
         case .env:
             guard let value = environment[reference.body] else {
-                throw EngineError(.unavailable, "\(template) needs the environment variable \(reference.body), which is not set")
+                throw MoorError(.unavailable, "\(template) needs the environment variable \(reference.body), which is not set")
             }
             return value
         case .file:
             let file = path(reference.body)
             var value: String
-            do { value = try context.files.readText(file) } catch let error as SystemError {
-                throw EngineError(.unavailable, "\(template) refers to \(file), which cannot be read: \(error.message)")
+            do { value = try context.files.readText(file) } catch let error as MoorError {
+                throw MoorError(.unavailable, "\(template) refers to \(file), which cannot be read: \(error.message)")
             }
             if value.hasSuffix("\n") { value.removeLast() }
             return value

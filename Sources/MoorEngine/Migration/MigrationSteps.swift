@@ -78,7 +78,7 @@ extension Migrator {
         if target.driver == "docker" {
             let memory = try await session.dockerMemoryMiB(target)
             if let wanted = target.memoryMiB, wanted + ClusterDiff.dockerHeadroomMiB > memory {
-                throw EngineError(.refused, "cluster.memory \(wanted) MiB does not fit: Docker has \(memory) MiB and needs about \(ClusterDiff.dockerHeadroomMiB) MiB for itself; raise Docker's memory or lower cluster.memory")
+                throw MoorError(.refused, "cluster.memory \(wanted) MiB does not fit: Docker has \(memory) MiB and needs about \(ClusterDiff.dockerHeadroomMiB) MiB for itself; raise Docker's memory or lower cluster.memory")
             }
             notes.append("docker answers with \(memory) MiB")
         }
@@ -95,7 +95,7 @@ extension Migrator {
         let needed = kib * 1024 + kib * 1024 / 10
         try context.files.ensureDirectory(context.stateDirectory + "/backups")
         if let free = context.files.freeBytes(context.stateDirectory + "/backups"), free < needed {
-            throw EngineError(.refused, "not enough room for the backup: the volumes hold \(kib / 1024) MiB, so the backup needs about \(needed >> 20) MiB, and \(context.stateDirectory) has \(free >> 20) MiB free; free some room or point MOOR_STATE_DIR at a larger disk")
+            throw MoorError(.refused, "not enough room for the backup: the volumes hold \(kib / 1024) MiB, so the backup needs about \(needed >> 20) MiB, and \(context.stateDirectory) has \(free >> 20) MiB free; free some room or point MOOR_STATE_DIR at a larger disk")
         }
         notes.append("the volumes hold \(kib / 1024) MiB")
         return notes.joined(separator: "; ")
@@ -128,7 +128,7 @@ extension Migrator {
         let expected = try BackupManifest.parse(try context.files.read(directory + "/manifest", limit: 256 << 20))
         let archived = try TarManifest.compute(directory + "/hostpath.tar")
         if let problem = expected.differences(from: archived).first {
-            throw EngineError(.refused, "the backup \(directory)/hostpath.tar does not match the volumes it was taken from: \(problem); the cluster is not deleted")
+            throw MoorError(.refused, "the backup \(directory)/hostpath.tar does not match the volumes it was taken from: \(problem); the cluster is not deleted")
         }
         return expected
     }
@@ -142,7 +142,7 @@ extension Migrator {
         _ = try await runner.output(Minikube.sshBinary(profile: target.name, NodeCommands.volumeManifest(), stdoutFile: scratch), host: label)
         let restored = try BackupManifest.parse(try context.files.read(scratch, limit: 256 << 20))
         if let problem = expected.differences(from: restored).first {
-            throw EngineError(.didNotTake, "the volumes restored in node \(target.name) differ from the backup: \(problem); the backup is kept at \(directory)")
+            throw MoorError(.didNotTake, "the volumes restored in node \(target.name) differ from the backup: \(problem); the backup is kept at \(directory)")
         }
         return "\(restored.files.count) file(s) verified in the new node"
     }

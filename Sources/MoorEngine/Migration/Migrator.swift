@@ -38,7 +38,7 @@ public struct Migrator: Sendable {
     var journal: any Journal { context.journal }
 
     func spec() throws -> ClusterSpec {
-        guard let spec = lab.cluster else { throw EngineError(.invalidInput, "\(labPath) has no `cluster` section: nothing to migrate") }
+        guard let spec = lab.cluster else { throw MoorError(.invalidInput, "\(labPath) has no `cluster` section: nothing to migrate") }
         return spec
     }
 
@@ -47,17 +47,17 @@ public struct Migrator: Sendable {
         let spec = try spec()
         if let open = try journal.migrations(limit: 50).first(where: { $0.finishedAt == nil }) {
             guard open.kind == "migrate" else {
-                throw EngineError(.refused, "rollback \(open.id) is unfinished; run `moor rollback` to finish it first")
+                throw MoorError(.refused, "rollback \(open.id) is unfinished; run `moor rollback` to finish it first")
             }
             return try await execute(open, target: spec, restoreFrom: nil, labForConverge: lab, dryRun: dryRun, options: options, run: run)
         }
         let session = ObservationSession(lab: lab, labPath: labPath, context: context)
         let observed = try await session.cluster(spec)
         guard observed.state != .absent, let config = observed.config else {
-            throw EngineError(.invalidInput, "there is no cluster `\(spec.name)` to migrate; `moor up` creates it")
+            throw MoorError(.invalidInput, "there is no cluster `\(spec.name)` to migrate; `moor up` creates it")
         }
         guard let change = ClusterDiff.change(spec, observed), change.action == .recreate else {
-            throw EngineError(.invalidInput, "nothing to migrate: cluster `\(spec.name)` can reach the lab file's settings without a new cluster; run `moor up`")
+            throw MoorError(.invalidInput, "nothing to migrate: cluster `\(spec.name)` can reach the lab file's settings without a new cluster; run `moor up`")
         }
         let from = ClusterSpec.recreating(config, like: spec)
         if dryRun { return plan(kind: "migrate", from: from, to: spec, done: []) }
@@ -72,12 +72,12 @@ public struct Migrator: Sendable {
         let spec = try spec()
         let all = try journal.migrations(limit: 50)
         if let open = all.first(where: { $0.finishedAt == nil }), open.kind == "migrate" {
-            throw EngineError(.refused, "migration \(open.id) is unfinished; run `moor migrate` to finish it, then roll back")
+            throw MoorError(.refused, "migration \(open.id) is unfinished; run `moor migrate` to finish it, then roll back")
         }
         guard let last = all.first(where: { $0.kind == "migrate" && $0.finishedAt != nil }),
               let snapshot = last.snapshot, let config = try? JSONDecoder().decode(MinikubeProfiles.ProfileConfig.self, from: Data(snapshot.utf8)),
               let backup = last.backup else {
-            throw EngineError(.notFound, "no finished `moor migrate` in the journal to roll back")
+            throw MoorError(.notFound, "no finished `moor migrate` in the journal to roll back")
         }
         let old = ClusterSpec.recreating(config, like: spec)
         var oldLab = lab

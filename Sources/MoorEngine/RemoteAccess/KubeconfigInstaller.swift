@@ -19,7 +19,7 @@ public struct KubeconfigInstaller: Sendable {
 
     public func install(_ options: KubeconfigOptions, labPath: String) async throws -> KubeconfigReport {
         guard let access = lab.remoteAccess else {
-            throw EngineError(.invalidInput, "\(labPath) has no `remoteAccess` section (context, server, path); add one to use `moor kubeconfig`")
+            throw MoorError(.invalidInput, "\(labPath) has no `remoteAccess` section (context, server, path); add one to use `moor kubeconfig`")
         }
         let spec = lab.cluster ?? ClusterSpec()
         let material = try await fetch(spec, home: options.home)
@@ -67,17 +67,17 @@ public struct KubeconfigInstaller: Sendable {
         let where_ = label.map { " on \($0)" } ?? ""
         guard result.exitCode == 0 else {
             let line = result.firstStderrLine.map { ": \($0)" } ?? ""
-            throw EngineError(.toolFailed, "could not read the cluster's certificates\(where_)\(line); is cluster `\(spec.name)` created (`moor up`)?")
+            throw MoorError(.toolFailed, "could not read the cluster's certificates\(where_)\(line); is cluster `\(spec.name)` created (`moor up`)?")
         }
         let files = HeadFiles.parse(result.stdoutText)
         guard let ca = files[paths[0]], let certificate = files[paths[1]], let key = files[paths[2]] else {
-            throw EngineError(.toolFailed, "could not read the cluster's certificates\(where_): unexpected output from head")
+            throw MoorError(.toolFailed, "could not read the cluster's certificates\(where_): unexpected output from head")
         }
         let material = Material(ca: Array(ca.utf8), certificate: Array(certificate.utf8), key: Array(key.utf8))
         do {
             try ClientIdentity.validate(ca: material.ca, certificate: material.certificate, key: material.key)
         } catch let invalid as ClientIdentity.Invalid {
-            throw EngineError(.unreadable, "the certificates fetched\(where_) are unusable: \(invalid.description)")
+            throw MoorError(.unreadable, "the certificates fetched\(where_) are unusable: \(invalid.description)")
         }
         return material
     }
@@ -96,16 +96,16 @@ public struct KubeconfigInstaller: Sendable {
         let existing: String
         do {
             existing = try context.files.readText(target, limit: Self.kubeconfigLimit)
-        } catch let error as SystemError where error.code == .missingFile {
+        } catch let error as MoorError where error.code == .fileMissing {
             existing = ""
-        } catch let error as SystemError {
-            throw EngineError(.unreadable, "refusing to merge into \(target): \(error.message)")
+        } catch let error as MoorError {
+            throw MoorError(.unreadable, "refusing to merge into \(target): \(error.message)")
         }
         let merged: String
         do {
             merged = try KubeconfigRender.merge(entry, into: existing)
         } catch let error as KubeconfigRender.MergeError {
-            throw EngineError(.refused, "refusing to merge into \(target): \(error.description); fix or move it, or run without --merge")
+            throw MoorError(.refused, "refusing to merge into \(target): \(error.description); fix or move it, or run without --merge")
         }
         if !existing.isEmpty, existing != merged {
             let backup = target + ".moor-backup"

@@ -50,11 +50,14 @@ struct AppKind: ResourceKind {
             return app
         }
         let present = Set(observed.map(\.name)).intersection(names)
-        let states = try await engine.settle(names, known: retargeted, syncNow: present, timeout: apply.options.waitTimeout)
+        // No list of apps in the lab file: every app, including those the root creates.
+        let following = spec.apps.isEmpty ? spec.root?.name : nil
+        let states = try await engine.settle(names, known: retargeted, syncNow: present, timeout: apply.options.waitTimeout, following: following)
         let stuck = states.filter { !$0.ok }
         guard stuck.isEmpty else {
-            let causes = try await explain(stuck, apps: observed)
-            throw EngineError(.didNotTake, "\(stuck.count) app(s) not Synced and Healthy after \(DurationText.words(apply.options.waitTimeout)) (or stopped at the first failure): \(causes); see `moor apps`")
+            let latest = (try? await engine.applications()) ?? observed
+            let causes = try await explain(stuck, apps: latest)
+            throw MoorError(.didNotTake, "\(stuck.count) app(s) not Synced and Healthy after \(DurationText.words(apply.options.waitTimeout)) (or stopped at the first failure): \(causes); see `moor apps`")
         }
     }
 

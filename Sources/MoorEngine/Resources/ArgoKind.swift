@@ -13,7 +13,7 @@ struct ArgoKind: ResourceKind {
     var kind: String { "argocd" }
     var needs: [String] { ["cluster"] }
 
-    var kubeContext: String? { engine.kubeContext }
+    var kubeContext: String { get throws { try engine.kubeContext } }
 
     func observe(_ session: ObservationSession) async throws -> ObservedArgo {
         let context = session.context
@@ -61,7 +61,7 @@ struct ArgoKind: ResourceKind {
             if waiting != last { context.progress.note(waiting) }
             last = waiting
             guard clock.now < deadline else {
-                throw EngineError(.didNotTake, "ArgoCD is not available after \(DurationText.words(apply.options.waitTimeout)): \(waiting); see `kubectl -n \(spec.namespace) get pods`")
+                throw MoorError(.didNotTake, "ArgoCD is not available after \(DurationText.words(apply.options.waitTimeout)): \(waiting); see `kubectl -n \(spec.namespace) get pods`")
             }
             try await clock.sleep(for: min(interval, max(.zero, deadline - clock.now)))
             interval = min(interval * 2, .seconds(2))
@@ -104,7 +104,7 @@ struct ArgoKind: ResourceKind {
         let (path, url) = manifestLocation(install, context)
         guard let url else {
             guard context.files.exists(path) else {
-                throw EngineError(.notFound, "the ArgoCD manifest \(path) (gitops.argocd.install.manifest) does not exist")
+                throw MoorError(.notFound, "the ArgoCD manifest \(path) (gitops.argocd.install.manifest) does not exist")
             }
             return path
         }
@@ -114,10 +114,10 @@ struct ArgoKind: ResourceKind {
         context.progress.note("downloading \(url)")
         let result = try await context.runner.run(Curl.download(url, to: partial))
         guard result.exitCode == 0 else {
-            throw EngineError(.toolFailed, "could not download \(url) (\(result.firstStderrLine ?? "curl exit \(result.exitCode)")); fetch it on a machine that can and set gitops.argocd.install.manifest to the file's path")
+            throw MoorError(.toolFailed, "could not download \(url) (\(result.firstStderrLine ?? "curl exit \(result.exitCode)")); fetch it on a machine that can and set gitops.argocd.install.manifest to the file's path")
         }
         guard rename(partial, path) == 0 else {
-            throw EngineError(.unreadable, "could not keep the downloaded manifest at \(path)")
+            throw MoorError(.unreadable, "could not keep the downloaded manifest at \(path)")
         }
         return path
     }

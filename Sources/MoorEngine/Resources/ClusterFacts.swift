@@ -34,7 +34,7 @@ extension ObservationSession {
             let command = Minikube.ssh(profile: spec.name, NodeCommands.readNodeFiles())
             let result = try await runner.run(command)
             guard result.exitCode <= 1 || (result.exitCode == 2 && result.firstStderrLine == nil) else {
-                throw SystemError.toolFailed(command, result, host: label)
+                throw MoorError.toolFailed(command, result, host: label)
             }
             let paths = spec.registryMirrors.map { HostsToml.path(for: $0.registry) } + [NodeCommands.apiServerCertificate]
             return GrepFiles.parse(result.stdoutText, paths: paths)
@@ -86,7 +86,7 @@ extension ObservationSession {
             let result = try await runner.run(Docker.memTotal())
             guard result.exitCode == 0 else {
                 let line = result.firstStderrLine.map { ": \($0)" } ?? ""
-                throw EngineError(.refused, "docker is not answering\(label.map { " on \($0)" } ?? "")\(line); start Docker (Docker Desktop on macOS) and retry")
+                throw MoorError(.refused, "docker is not answering\(label.map { " on \($0)" } ?? "")\(line); start Docker (Docker Desktop on macOS) and retry")
             }
             guard let bytes = Int(result.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)) else {
                 throw ToolOutputError(tool: "docker info", problem: "expected MemTotal in bytes")

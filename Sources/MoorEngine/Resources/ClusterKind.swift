@@ -17,9 +17,9 @@ struct ClusterKind: ResourceKind {
         if ClusterDiff.needsDocker(spec, observed, change: ClusterDiff.change(spec, observed)) {
             do {
                 observed.dockerMemoryMiB = try await session.dockerMemoryMiB(spec)
-            } catch let error as EngineError where error.code == .refused {
+            } catch let error as MoorError where error.code == .refused {
                 observed.dockerProblem = error.message
-            } catch let error as SystemError where error.code != .interrupted {
+            } catch let error as MoorError where error.code != .interrupted {
                 observed.dockerProblem = "docker cannot tell its memory: \(error.message)"
             }
         }
@@ -36,11 +36,11 @@ struct ClusterKind: ResourceKind {
             let fields = change.fields.keys.sorted().map { key in
                 "\(key) (\(change.fields[key]?.from ?? "?") → \(change.fields[key]?.to ?? "?"))"
             }.joined(separator: ", ")
-            throw EngineError(.refused, "cluster `\(spec.name)` must be recreated to change \(fields); `moor migrate` does it and keeps the volumes (`moor up --allow-recreate` deletes the cluster and every volume in it)")
+            throw MoorError(.refused, "cluster `\(spec.name)` must be recreated to change \(fields); `moor migrate` does it and keeps the volumes (`moor up --allow-recreate` deletes the cluster and every volume in it)")
         }
         if ClusterDiff.needsDocker(spec, observed, change: change) {
-            if let problem = observed.dockerProblem { throw EngineError(.refused, problem) }
-            if let problem = ClusterDiff.preflightProblems(spec, observed, change: change).first { throw EngineError(.refused, problem) }
+            if let problem = observed.dockerProblem { throw MoorError(.refused, problem) }
+            if let problem = ClusterDiff.preflightProblems(spec, observed, change: change).first { throw MoorError(.refused, problem) }
         }
         let (runner, label) = apply.session.clusterHost(spec)
         let progress = apply.context.progress

@@ -26,7 +26,7 @@ struct ExposeKind: ResourceKind {
     func apply(_ changes: [Change], observed: ObservedExposure, context apply: ApplyContext) async throws {
         guard let change = changes.first else { return }
         guard let hostPort = observed.apiHostPort else {
-            throw EngineError(.didNotTake, "could not find the API server's host port for cluster `\(cluster.name)`; run `docker port \(cluster.name)`")
+            throw MoorError(.didNotTake, "could not find the API server's host port for cluster `\(cluster.name)`; run `docker port \(cluster.name)`")
         }
         let (runner, label) = apply.session.hosts.runner(for: spec.host ?? cluster.host)
         apply.context.progress.note(change.summary)

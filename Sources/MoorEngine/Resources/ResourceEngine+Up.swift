@@ -57,7 +57,7 @@ extension ResourceEngine {
                 let verified = kind.diff(now, upstream(of: kind, plans))
                 for change in made {
                     if let remaining = verified.changes.first(where: { $0.id == change.id }) {
-                        throw EngineError(.didNotTake, kind.notTaken(change, remaining, now))
+                        throw MoorError(.didNotTake, kind.notTaken(change, remaining, now))
                     }
                 }
                 observed[kind.kind] = .value(now)

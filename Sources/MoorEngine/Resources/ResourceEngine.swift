@@ -21,7 +21,7 @@ public struct ResourceEngine: Sendable {
         let declared = (ResourceKinds.declared(in: lab, labPath: labPath, context: context) + extra)
             .filter { scope == .all || $0.unattended }
         guard !declared.isEmpty else {
-            throw EngineError(.invalidInput, "\(labPath) has no `cluster`, `gitops` or `secrets` section: nothing to plan")
+            throw MoorError(.invalidInput, "\(labPath) has no `cluster`, `gitops` or `secrets` section: nothing to plan")
         }
         kinds = try Self.ordered(declared.map { AnyKind($0) })
     }
@@ -36,7 +36,7 @@ public struct ResourceEngine: Sendable {
                 !done.contains(kind.kind) && kind.needs.allSatisfy { !present.contains($0) || done.contains($0) }
             }) else {
                 let stuck = kinds.filter { !done.contains($0.kind) }.map(\.kind)
-                throw EngineError(.invalidInput, "resource kinds need each other in a cycle: \(stuck.joined(separator: ", "))")
+                throw MoorError(.invalidInput, "resource kinds need each other in a cycle: \(stuck.joined(separator: ", "))")
             }
             done.insert(next.kind)
             result.append(next)

@@ -27,7 +27,7 @@ struct SecretKind: ResourceKind {
         for template in templates {
             do {
                 _ = try await engine.applyTemplates(only: [template], run: apply.run)
-            } catch let error as EngineError where error.code == .unavailable {
+            } catch let error as MoorError where error.code == .unavailable {
                 // Everything else goes on; the apps that need these Secrets will say so.
                 for state in observed where state.template == template && changes.contains(where: { $0.id == state.id }) {
                     apply.skip(state.id, because: "\(state.id) stays missing: \(error.message)")

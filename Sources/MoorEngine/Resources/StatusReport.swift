@@ -68,7 +68,7 @@ public struct StatusReport: Sendable, Equatable, Encodable {
 
     public init(lab: LabFile, _ result: PlanResult) throws {
         guard let spec = lab.cluster else {
-            throw EngineError(.invalidInput, "the lab file has no `cluster` section; add one to use status")
+            throw MoorError(.invalidInput, "the lab file has no `cluster` section; add one to use status")
         }
         let observed = result.observed("cluster", as: ObservedCluster.self)
         let exposure = result.observed("expose", as: ObservedExposure.self)

@@ -91,7 +91,8 @@ public final class KubeAPIServer: @unchecked Sendable {
             store.serverAddress = "127.0.0.1:\(port)"
             let server = KubeAPIServer(port: port, store: store, channel: channel)
             try server.kubeconfig(context: setup.context).write(toFile: setup.kubeconfig, atomically: true, encoding: .utf8)
-            try channel.closeFuture.wait()
+            // `server` closes the channel when it is freed: keep it alive while serving.
+            try withExtendedLifetime(server) { try channel.closeFuture.wait() }
         } catch {
             FileHandle.standardError.write(Data("moor-standin kube-api: \(error)\n".utf8))
             exit(1)

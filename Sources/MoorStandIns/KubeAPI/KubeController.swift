@@ -18,22 +18,32 @@ extension KubeStore {
                 if phase == "Succeeded" {
                     let parts = needed.split(separator: "/").map(String.init)
                     let present = parts.count == 2 && objects[Self.key(KubeKind.secret, namespace: parts[0], name: parts[1])] != nil
+                    // What ArgoCD shows for a Deployment whose pod cannot mount the Secret.
                     status["health"] = present ? ["status": "Healthy"]
-                        : ["status": "Progressing", "message": "Waiting for rollout to finish: 0 of 1 updated replicas are available..."]
+                        : ["status": "Progressing", "message": "secret \"\(parts.last ?? needed)\" not found"]
                     object["status"] = status
                 }
             }
+            if finished { createChildren(of: &object) }
             objects[key] = object
-            if finished { createChildren(of: object) }
         }
     }
 
-    /// An app of apps that finished a sync creates the Applications its path holds.
-    func createChildren(of object: [String: Any]) {
+    /// An app of apps that finished a sync creates the Applications its path holds, and lists
+    /// them in its `status.resources` as ArgoCD does.
+    func createChildren(of object: inout [String: Any]) {
         let spec = object["spec"] as? [String: Any] ?? [:]
         let source = spec["source"] as? [String: Any] ?? [:]
         guard let children = appOfAppsUnlocked["\(source["repoURL"] as? String ?? "")@\(source["path"] as? String ?? "")"] else { return }
         let parent = (object["metadata"] as? [String: Any])?["name"] as? String ?? ""
+        var status = object["status"] as? [String: Any] ?? [:]
+        status["resources"] = children.compactMap { child -> [String: Any]? in
+            let metadata = child["metadata"] as? [String: Any] ?? [:]
+            guard let name = metadata["name"] as? String else { return nil }
+            return ["group": "argoproj.io", "version": "v1alpha1", "kind": "Application", "namespace": metadata["namespace"] as? String ?? "argocd",
+                    "name": name, "status": "Synced"]
+        }
+        object["status"] = status
         for var child in children {
             var metadata = child["metadata"] as? [String: Any] ?? [:]
             guard let name = metadata["name"] as? String,

@@ -1,4 +1,5 @@
 import Foundation
+import MoorCore
 
 /// A process to start, as a value: never a shell string. Tools build these (see `Tools/`),
 /// tests compare them as arrays, and one `CommandRunner` runs them.
@@ -81,10 +82,10 @@ extension CommandRunner {
 }
 
 extension CommandRunner {
-    /// Runs and demands exit status 0, else throws `SystemError.toolFailed`.
+    /// Runs and demands exit status 0, else throws `MoorError.toolFailed`.
     public func output(_ command: Command, host: String? = nil) async throws -> String {
         let result = try await run(command)
-        guard result.exitCode == 0 else { throw SystemError.toolFailed(command, result, host: host) }
+        guard result.exitCode == 0 else { throw MoorError.toolFailed(command, result, host: host) }
         return result.stdoutText
     }
 }

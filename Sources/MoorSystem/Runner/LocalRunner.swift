@@ -4,6 +4,7 @@ import Subprocess
 import System
 #else
 import SystemPackage
+import MoorCore
 #endif
 
 /// Runs commands on this machine, reading stdout and stderr while the process runs (no
@@ -31,7 +32,7 @@ public struct LocalRunner: CommandRunner {
         for (key, value) in merged { updates[Environment.Key(stringLiteral: key)] = value }
         if command.executable.contains("/") { return (.path(FilePath(command.executable)), updates) }
         guard let path = merged["PATH"] else { return (.name(command.executable), updates) }
-        guard let resolved = Self.lookup(command.executable, in: path) else { throw SystemError.notFound(command) }
+        guard let resolved = Self.lookup(command.executable, in: path) else { throw MoorError.toolMissing(command) }
         return (.path(FilePath(resolved)), updates)
     }
 
@@ -43,14 +44,14 @@ public struct LocalRunner: CommandRunner {
     }
 
     /// What a failure to run means to moor; a process torn down by cancellation is an interrupt.
-    static func failure(_ error: SubprocessError, _ command: Command, limit: Int) -> SystemError {
-        if Task.isCancelled { return SystemError.interrupted(command) }
+    static func failure(_ error: SubprocessError, _ command: Command, limit: Int) -> MoorError {
+        if Task.isCancelled { return MoorError.interrupted(command) }
         switch error.code {
-        case .executableNotFound: return SystemError.notFound(command)
+        case .executableNotFound: return MoorError.toolMissing(command)
         case .outputLimitExceeded:
-            return SystemError(code: .io, message: "`\(command.description)` printed more than \(limit >> 20) MiB", argv: command.displayArgv)
+            return MoorError(code: .io, message: "`\(command.description)` printed more than \(limit >> 20) MiB", argv: command.displayArgv)
         default:
-            return SystemError(code: .io, message: "could not run `\(command.description)`: \(error)", argv: command.displayArgv)
+            return MoorError(code: .io, message: "could not run `\(command.description)`: \(error)", argv: command.displayArgv)
         }
     }
 
@@ -70,10 +71,10 @@ public struct LocalRunner: CommandRunner {
             ) { execution in
                 for try await text in execution.standardOutput.strings() { await line(text) }
             }
-            if Task.isCancelled { throw SystemError.interrupted(command) }
+            if Task.isCancelled { throw MoorError.interrupted(command) }
             return CommandResult(exitCode: Self.exitCode(result.terminationStatus), stderr: result.standardError)
         } catch is CancellationError {
-            throw SystemError.interrupted(command)
+            throw MoorError.interrupted(command)
         } catch let error as SubprocessError {
             throw Self.failure(error, command, limit: 1 << 20)
         }
@@ -114,16 +115,16 @@ public struct LocalRunner: CommandRunner {
                 }
                 defer { group.cancelAll() }
                 guard let first = try await group.next(), let result = first else {
-                    throw SystemError.timedOut(command)
+                    throw MoorError.timedOut(command)
                 }
                 // A process ended by our own teardown is not a result to act on.
-                if Task.isCancelled { throw SystemError.interrupted(command) }
+                if Task.isCancelled { throw MoorError.interrupted(command) }
                 return result
             }
         } catch is CancellationError {
-            throw SystemError.interrupted(command)
-        } catch let error as SystemError where error.code == .timeout && Task.isCancelled {
-            throw SystemError.interrupted(command)
+            throw MoorError.interrupted(command)
+        } catch let error as MoorError where error.code == .timeout && Task.isCancelled {
+            throw MoorError.interrupted(command)
         } catch let error as SubprocessError {
             throw Self.failure(error, command, limit: limit)
         }

@@ -78,10 +78,10 @@ public struct SSHRunner: CommandRunner {
     static func newToken() -> String { "moor-run-" + String(UInt64.random(in: 0...UInt64.max), radix: 16) }
 
     /// 255 is ssh's own failure (resolve, connect, authenticate), not the remote command's.
-    func unreachable(_ command: Command, _ result: CommandResult) -> SystemError? {
+    func unreachable(_ command: Command, _ result: CommandResult) -> MoorError? {
         guard result.exitCode == 255 else { return nil }
         let line = result.firstStderrLine.map { ": \($0)" } ?? ""
-        return SystemError(code: .unreachable,
+        return MoorError(code: .unreachable,
                            message: "\(host) is unreachable over ssh (`ssh \(destination)`)\(line); check the host is up and `ssh \(destination)` works",
                            argv: command.displayArgv, exitCode: 255, stderrLine: result.firstStderrLine)
     }
@@ -94,7 +94,7 @@ public struct SSHRunner: CommandRunner {
             let result = try await base.stream(wrap(command, token: token), line: line)
             if let error = unreachable(command, result) { throw error }
             return result
-        } catch let error as SystemError where error.code == .interrupted {
+        } catch let error as MoorError where error.code == .interrupted {
             await stopRemote(token)
             throw error
         }
@@ -107,19 +107,19 @@ public struct SSHRunner: CommandRunner {
         let result: CommandResult
         do {
             result = try await base.run(wrapped)
-        } catch let error as SystemError where error.code == .interrupted {
+        } catch let error as MoorError where error.code == .interrupted {
             await stopRemote(token)
             throw error
-        } catch let error as SystemError where error.code == .timeout {
-            throw SystemError(code: .timeout, message: "`\(command.description)` on \(host) did not finish within \(wrapped.timeout.seconds)s",
+        } catch let error as MoorError where error.code == .timeout {
+            throw MoorError(code: .timeout, message: "`\(command.description)` on \(host) did not finish within \(wrapped.timeout.seconds)s",
                               argv: command.displayArgv)
-        } catch let error as SystemError where error.code == .notFound {
-            throw SystemError(code: .notFound, message: "ssh is not installed on this machine; moor reaches \(host) through OpenSSH",
+        } catch let error as MoorError where error.code == .toolMissing {
+            throw MoorError(code: .toolMissing, message: "ssh is not installed on this machine; moor reaches \(host) through OpenSSH",
                               argv: wrapped.displayArgv)
         }
         if let error = unreachable(command, result) { throw error }
         if result.exitCode == 127, result.stderrText.contains("command not found") || result.stderrText.contains("not found") {
-            throw SystemError.notFound(command, host: host)
+            throw MoorError.toolMissing(command, host: host)
         }
         return result
     }

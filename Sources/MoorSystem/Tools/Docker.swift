@@ -52,39 +52,38 @@ public enum Kubectl {
 
 /// kubectl for ArgoCD Applications and Secrets, always with an explicit context.
 public enum KubectlGitOps {
-    public static func base(_ context: String?) -> [String] {
-        context.map { ["--context=\($0)"] } ?? []
-    }
+    /// Every kubectl call names its context: never whatever the current one is.
+    public static func base(_ context: String) -> [String] { ["--context=\(context)"] }
 
-    public static func listApplications(context: String?, namespace: String) -> Command {
+    public static func listApplications(context: String, namespace: String) -> Command {
         Command("kubectl", base(context) + ["-n", namespace, "get", "applications.argoproj.io", "-o", "json"], timeout: .seconds(60))
     }
 
     /// A merge patch (`{"spec":{"source":{"targetRevision":"main"}}}`) or a JSON patch, as one argv word.
-    public static func patchApplication(context: String?, namespace: String, name: String, type: String, patch: String) -> Command {
+    public static func patchApplication(context: String, namespace: String, name: String, type: String, patch: String) -> Command {
         Command("kubectl", base(context) + ["-n", namespace, "patch", "applications.argoproj.io", name, "--type", type, "-p", patch],
                 timeout: .seconds(60))
     }
 
     /// Names only (`namespace/name` lines): secret values never leave the cluster.
-    public static func listSecretNames(context: String?) -> Command {
+    public static func listSecretNames(context: String) -> Command {
         Command("kubectl", base(context) + ["get", "secrets", "--all-namespaces", "-o",
                                             #"jsonpath={range .items[*]}{.metadata.namespace}/{.metadata.name}{"\n"}{end}"#],
                 timeout: .seconds(60))
     }
 
     /// The manifest goes on stdin and is never logged.
-    public static func apply(context: String?, manifest: [UInt8]) -> Command {
+    public static func apply(context: String, manifest: [UInt8]) -> Command {
         Command("kubectl", base(context) + ["apply", "-f", "-"], stdin: manifest, redact: false, timeout: .seconds(120))
     }
 
     /// Server-side apply of a file: ArgoCD's CRDs exceed client-side apply's annotation limit.
-    public static func applyServerSide(context: String?, namespace: String, file: String) -> Command {
+    public static func applyServerSide(context: String, namespace: String, file: String) -> Command {
         Command("kubectl", base(context) + ["apply", "--server-side", "--force-conflicts", "-n", namespace, "-f", file], timeout: .seconds(300))
     }
 
     /// ArgoCD's Deployments and StatefulSets, with their images and ready replicas.
-    public static func listWorkloads(context: String?, namespace: String) -> Command {
+    public static func listWorkloads(context: String, namespace: String) -> Command {
         Command("kubectl", base(context) + ["-n", namespace, "get", "deployments.apps,statefulsets.apps", "-o", "json"], timeout: .seconds(60))
     }
 }
