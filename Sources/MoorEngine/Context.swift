@@ -25,7 +25,7 @@ public struct MoorContext: Sendable {
     public var environment: [String: String]
     public var files: any FileAccess
     public var progress: any ProgressReporter
-    /// `$MOOR_STATE_DIR`; ssh control sockets live in `ssh/` below it.
+    /// `$MOOR_STATE_DIR`; ssh control sockets live in `ssh/` below it (see `sshControlDirectory`).
     public var stateDirectory: String
     /// Extra ssh options for every remote host (tests: port, key, known-hosts file).
     public var sshOptions: [String]
@@ -43,6 +43,10 @@ public struct MoorContext: Sendable {
         self.stateDirectory = stateDirectory
         self.sshOptions = sshOptions
     }
+
+    /// The ssh control sockets' directory: `ssh/` under the state directory, or a short one
+    /// under /tmp when that path would not fit a socket address (`SSHControlPath`).
+    public var sshControlDirectory: String { SSHControlPath.directory(stateDirectory: stateDirectory, uid: Files.userID) }
 
     /// `$HOME` as moor was started with it.
     public var home: String { environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? Files.homeDirectory }

@@ -16,7 +16,7 @@ public struct HostRunners: Sendable {
         let host = lab.host(named: hostName)
         guard let destination = host.ssh else { return (context.runner, nil) }
         let ssh = SSHRunner(host: host.name, destination: destination,
-                            controlDirectory: context.stateDirectory + "/ssh", options: context.sshOptions, base: context.runner)
+                            controlDirectory: context.sshControlDirectory, options: context.sshOptions, base: context.runner)
         return (ssh, host.name)
     }
 }

@@ -25,6 +25,23 @@ public enum Files {
         }
     }
 
+    /// This process's user id.
+    public static var userID: UInt32 { UInt32(getuid()) }
+
+    /// A 0700 directory that must belong to this user (a shared place such as /tmp): one
+    /// made by someone else, or opened to others, is refused rather than used.
+    public static func ensureOwnDirectory(_ path: String) throws {
+        try ensureDirectory(path)
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw MoorError(code: .io, message: "cannot inspect \(path): \(String(cString: strerror(errno)))")
+        }
+        guard info.st_uid == getuid() else {
+            throw MoorError(code: .refused, message: "\(path) belongs to another user; remove it, or set MOOR_STATE_DIR to a shorter path")
+        }
+        if info.st_mode & 0o077 != 0 { chmod(path, 0o700) }
+    }
+
     /// Writes `bytes` to a temporary file beside `path`, sets `mode`, then renames it over
     /// `path`: readers see the old file or the new one, never half of one.
     public static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t = 0o600) throws {

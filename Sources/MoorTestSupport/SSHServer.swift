@@ -19,14 +19,18 @@ public final class SSHServer: @unchecked Sendable {
     private let task: Task<Void, Never>
 
     public struct Missing: Error, CustomStringConvertible {
-        public var description: String { "no sshd at /usr/sbin/sshd; install Debian's openssh-server (.ci/run does)" }
+        public var description: String {
+            "no sshd in \(SSHServer.candidates.joined(separator: ", ")); install OpenSSH's server (Debian's openssh-server; .ci/run does)"
+        }
     }
+
+    /// Where sshd is looked for: Debian's and macOS's, then Homebrew's and other local installs.
+    public static let candidates = ["/usr/sbin/sshd", "/usr/local/sbin/sshd", "/opt/homebrew/sbin/sshd", "/opt/homebrew/opt/openssh/sbin/sshd"]
 
     /// `environment` is set in every session (sshd's SetEnv): the remote side of a test can
     /// find stand-in tools that way.
     public static func start(in directory: String, environment: [String: String] = [:]) async throws -> SSHServer {
-        let sshd = "/usr/sbin/sshd"
-        guard FileManager.default.isExecutableFile(atPath: sshd) else { throw Missing() }
+        guard let sshd = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { throw Missing() }
         try? FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true,
                                                  attributes: [.posixPermissions: 0o755])
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -120,17 +124,8 @@ public final class SSHServer: @unchecked Sendable {
         throw SSHServerFailed(message: "sshd did not start: \(log.suffix(400))")
     }
 
-    /// SOCK_STREAM is an enum on Glibc and an Int32 on Darwin.
-    static var streamSocket: Int32 {
-        #if canImport(Darwin)
-        SOCK_STREAM
-        #else
-        Int32(SOCK_STREAM.rawValue)
-        #endif
-    }
-
     static func canConnect(_ port: Int) -> Bool {
-        let fd = socket(AF_INET, streamSocket, 0)
+        let fd = socket(AF_INET, PortableSocket.stream, 0)
         defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -142,7 +137,7 @@ public final class SSHServer: @unchecked Sendable {
     }
 
     static func freePort() throws -> Int {
-        let fd = socket(AF_INET, streamSocket, 0)
+        let fd = socket(AF_INET, PortableSocket.stream, 0)
         defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)

@@ -12,8 +12,15 @@ final class Homelab: @unchecked Sendable {
     let bin: String
     let labPath: String
 
+    /// Where `moor` and `moor-standin` are: `$MOOR_TEST_BIN_DIR` (the release build, for the
+    /// end-to-end run against the binary users install), else beside the test bundle.
     static let buildDirectory: String = {
+        if let directory = ProcessInfo.processInfo.environment["MOOR_TEST_BIN_DIR"], !directory.isEmpty { return directory }
+        #if os(Linux)
         let me = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        #else
+        let me = Bundle.allBundles.first { $0.bundlePath.hasSuffix(".xctest") }?.bundleURL ?? Bundle.main.bundleURL
+        #endif
         var directory = me.deletingLastPathComponent()
         while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("moor").path), directory.path != "/" {
             directory = directory.deletingLastPathComponent()

@@ -3,16 +3,19 @@ import Testing
 import MoorTestSupport
 
 /// The server and workstation of this lab are Macs; CI is Linux. Glibc-only spellings in
-/// `Sources/` must sit inside `#if` blocks, so the package compiles for macOS by construction.
+/// `Sources/` and `Tests/` must sit inside `#if` blocks, so the package and its tests compile
+/// for macOS by construction.
 @Suite struct PortabilityTests {
-    static let linuxOnly = ["SOCK_STREAM.rawValue", "SOCK_DGRAM.rawValue", "/proc/self", "import Glibc", "Glibc."]
+    static let linuxOnly = ["SOCK_STREAM.rawValue", "SOCK_DGRAM.rawValue", "/proc/", "import Glibc", "Glibc.", "epoll_", "SOCK_CLOEXEC",
+                            "sysinfo(", "prctl(", "mallinfo", "/usr/lib/x86_64-linux-gnu"]
 
-    @Test func linuxOnlySpellingsAreConditional() throws {
-        let sources = Fixtures.packageRoot + "/Sources"
+    @Test(arguments: ["Sources", "Tests"])
+    func linuxOnlySpellingsAreConditional(folder: String) throws {
+        let sources = Fixtures.packageRoot + "/" + folder
         var violations: [String] = []
         let files = FileManager.default.enumerator(atPath: sources)?.allObjects as? [String] ?? []
-        #expect(files.count > 50)
-        for file in files where file.hasSuffix(".swift") {
+        #expect(files.count > 30)
+        for file in files where file.hasSuffix(".swift") && file != "MoorCoreTests/PortabilityTests.swift" {
             let text = try String(contentsOfFile: sources + "/" + file, encoding: .utf8)
             var depth = 0
             for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {

@@ -2,7 +2,9 @@ import Foundation
 import Testing
 import MoorProbe
 import MoorTestSupport
-#if canImport(Glibc)
+#if canImport(Darwin)
+import Darwin
+#elseif canImport(Glibc)
 import Glibc
 #endif
 
@@ -10,7 +12,7 @@ import Glibc
 /// host that silently drops packets; all on loopback.
 @Suite struct ConnectTimeoutTests {
     @Test func aConnectThatHangsIsATCPTimeout() async throws {
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let listener = socket(AF_INET, PortableSocket.stream, 0)
         defer { close(listener) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -27,7 +29,7 @@ import Glibc
         var fillers: [Int32] = []
         defer { fillers.forEach { close($0) } }
         for _ in 0..<3 {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            let fd = socket(AF_INET, PortableSocket.stream, 0)
             fcntl(fd, F_SETFL, O_NONBLOCK)
             var target = address
             _ = withUnsafePointer(to: &target) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, length) } }

@@ -59,3 +59,27 @@ import MoorCore
         return scratch.path + "/bin:/usr/bin:/bin"
     }
 }
+
+/// macOS limits a socket path to 104 bytes; ssh binds `DIR/%C.` plus 16 random characters.
+@Suite struct SSHControlPathTests {
+    @Test func aShortStateDirectoryKeepsItsSSHFolder() {
+        #expect(SSHControlPath.directory(stateDirectory: "/Users/erich/.local/state/moor", uid: 501) == "/Users/erich/.local/state/moor/ssh")
+    }
+
+    @Test(arguments: [String(repeating: "deep/", count: 6), String(repeating: "a-very-long-folder-name/", count: 12)])
+    func aDeepStateDirectoryGetsAShortOneThatFits(suffix: String) {
+        let state = "/Users/someone-with-a-long-name/Library/Application Support/" + suffix + "moor"
+        let directory = SSHControlPath.directory(stateDirectory: state, uid: 501)
+        #expect(directory.hasPrefix("/tmp/moor-501-"), "\(directory)")
+        #expect(SSHControlPath.longestSocketPath(in: directory) <= SSHControlPath.socketPathLimit)
+        #expect(directory == SSHControlPath.directory(stateDirectory: state, uid: 501), "stable")
+        #expect(directory != SSHControlPath.directory(stateDirectory: state + "2", uid: 501), "one per state directory")
+    }
+
+    @Test func everyChosenDirectoryFits() {
+        for length in stride(from: 1, through: 300, by: 7) {
+            let state = "/" + String(repeating: "x", count: length)
+            #expect(SSHControlPath.longestSocketPath(in: SSHControlPath.directory(stateDirectory: state, uid: 0)) <= SSHControlPath.socketPathLimit)
+        }
+    }
+}

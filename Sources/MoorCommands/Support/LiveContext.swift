@@ -24,7 +24,7 @@ enum LiveContext {
         let environment = ProcessInfo.processInfo.environment
         let state = stateDirectory ?? Self.stateDirectory(environment)
         try Files.ensureDirectory(state)
-        try Files.ensureDirectory(state + "/ssh")
+        try Files.ensureOwnDirectory(SSHControlPath.directory(stateDirectory: state, uid: Files.userID))
         let journalPath = state + "/journal.sqlite"
         let journal = try SQLiteJournal(path: journalPath)
         chmod(journalPath, 0o600)
