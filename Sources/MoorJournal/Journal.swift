@@ -89,6 +89,8 @@ public protocol Journal: Sendable {
     func pendingFollowUps() throws -> [FollowUp]
     func completeFollowUp(_ id: Int64) throws
     func runs(limit: Int) throws -> [RunRecord]
+    /// One run, or nil when the journal has no run of that number.
+    func run(id: Int64) throws -> RunRecord?
     func changes(run: Int64) throws -> [ChangeRecord]
     // A migration (or rollback) spans runs: each resumed run finishes its steps.
     func openMigration(kind: String, labFile: String, snapshot: String?) throws -> Migration

@@ -156,6 +156,18 @@ public final class SQLiteJournal: Journal {
         }
     }
 
+    public func run(id: Int64) throws -> RunRecord? {
+        try queue.read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT run.*, (SELECT COUNT(*) FROM change WHERE change.runId = run.id) AS changes
+                FROM run WHERE id = ?
+                """, arguments: [id]).map { row in
+                RunRecord(id: row["id"], command: row["command"], labFile: row["labFile"], startedAt: row["startedAt"],
+                          finishedAt: row["finishedAt"], outcome: row["outcome"], detail: row["detail"], changes: row["changes"])
+            }
+        }
+    }
+
     public func changes(run: Int64) throws -> [ChangeRecord] {
         try queue.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM change WHERE runId = ? ORDER BY id", arguments: [run]).map { row in

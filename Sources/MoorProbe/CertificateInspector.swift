@@ -38,7 +38,7 @@ enum CertificateInspector {
             notBefore: leaf.notValidBefore, notAfter: leaf.notValidAfter,
             earliestExpiry: certificates.map(\.notValidAfter).min() ?? leaf.notValidAfter,
             serverName: serverName, nameMatches: matches, verified: verifyError == nil, verifyError: verifyError,
-            tlsVersion: nil, alpn: nil, chainLength: certificates.count)
+            tlsVersion: nil, alpn: nil, chainLength: certificates.count, trust: trust.source)
         return Inspection(report: report, problem: problem(report, now: now))
     }
 
@@ -111,17 +111,33 @@ struct InspectionFailed: Error, CustomStringConvertible {
 }
 
 /// The machine's trusted roots, read once from the usual bundle files.
+/// The system's trust anchors: the keychain's on macOS (Security framework), else the first
+/// CA bundle file found. None found is an error naming where moor looked, never an empty list
+/// that fails every public certificate as "unknown authority".
 enum SystemRoots {
     static let bundlePaths = ["/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt",
                               "/etc/ssl/ca-bundle.pem", "/etc/ssl/cert.pem"]
 
-    static let certificates: [Certificate] = {
+    struct Missing: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static func load() throws -> (roots: [Certificate], source: String) {
+        switch cached {
+        case .success(let found): return found
+        case .failure(let missing): throw missing
+        }
+    }
+
+    private static let cached: Result<([Certificate], String), Missing> = {
+        if let anchors = PlatformTrust.anchors(), !anchors.roots.isEmpty { return .success(anchors) }
         for path in bundlePaths {
             guard let data = FileManager.default.contents(atPath: path),
                   let documents = try? PEMDocument.parseMultiple(pemString: String(decoding: data, as: UTF8.self)) else { continue }
             let roots = documents.compactMap { try? Certificate(pemDocument: $0) }
-            if !roots.isEmpty { return roots }
+            if !roots.isEmpty { return .success((roots, path)) }
         }
-        return []
+        let looked = ((PlatformTrust.name.map { [$0] } ?? []) + bundlePaths).joined(separator: ", ")
+        return .failure(Missing(description: "no system trust store: no certificates in \(looked); install the CA certificates (Debian: ca-certificates) or give `ca:`"))
     }()
 }

@@ -21,6 +21,8 @@ final class ProbeCaches: @unchecked Sendable {
     struct Trust: @unchecked Sendable {
         var roots: [Certificate]
         var store: CertificateStore
+        /// Which roots these are, said in the result.
+        var source: String
     }
 
     /// How many contexts and trust sets were built (for tests).
@@ -38,11 +40,20 @@ final class ProbeCaches: @unchecked Sendable {
     }
 
     /// The roots to verify against: the given CA's, or the system's.
-    func trust(caPEM: [UInt8]?) throws -> Trust {
+    func trust(caPEM: [UInt8]?, caSource: String? = nil) throws -> Trust {
         let key = caPEM ?? []
         if let cached = lock.withLock({ trusts[key] }) { return cached }
-        let roots = try caPEM.map(CertificateInspector.parsePEMCertificates) ?? SystemRoots.certificates
-        let trust = Trust(roots: roots, store: CertificateStore(roots))
+        let roots: [Certificate]
+        let source: String
+        if let caPEM {
+            roots = try CertificateInspector.parsePEMCertificates(caPEM)
+            source = "the given CA\(caSource.map { " (\($0))" } ?? "") (\(roots.count) certificate\(roots.count == 1 ? "" : "s"))"
+        } else {
+            let system = try SystemRoots.load()
+            roots = system.roots
+            source = "system roots: \(system.source) (\(roots.count) certificates)"
+        }
+        let trust = Trust(roots: roots, store: CertificateStore(roots), source: source)
         lock.withLock { trusts[key] = trust }
         return trust
     }

@@ -2,7 +2,9 @@ import Foundation
 
 /// Everything a probe learnt, layer by layer. `failure` names the first layer that broke.
 public struct ProbeResult: Sendable, Equatable, Encodable {
-    public enum Layer: String, Sendable, Codable { case dns, tcp, tls, http, postgres }
+    /// `setup`: the probe could not start (an unreadable or invalid client certificate, key
+    /// or CA, no trust store); no layer was reached.
+    public enum Layer: String, Sendable, Codable { case setup, dns, tcp, tls, http, postgres }
 
     public struct Failure: Sendable, Equatable, Encodable {
         /// Causes callers act on, so they never read `message`.
@@ -57,6 +59,9 @@ public struct ProbeResult: Sendable, Equatable, Encodable {
         public var tlsVersion: String?
         public var alpn: String?
         public var chainLength: Int
+        /// Which roots the chain was verified against: the given CA file, or the system's
+        /// (the macOS keychain's anchors, or the bundle file read on Linux).
+        public var trust: String = ""
     }
 
     public struct HTTP: Sendable, Equatable, Encodable {

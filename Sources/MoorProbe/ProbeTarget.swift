@@ -79,6 +79,11 @@ public struct TLSOptions: Sendable, Equatable {
     public var serverName: String?
     /// Skip verification but still report the chain.
     public var insecure: Bool
+    /// Where the CA, certificate and key came from (file paths, a kubeconfig context), for
+    /// setup errors.
+    public var caSource: String?
+    public var certificateSource: String?
+    public var keySource: String?
 
     public init(caPEM: [UInt8]? = nil, certificatePEM: [UInt8]? = nil, keyPEM: [UInt8]? = nil, serverName: String? = nil, insecure: Bool = false) {
         self.caPEM = caPEM

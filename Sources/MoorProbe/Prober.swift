@@ -60,6 +60,21 @@ struct ProbeSession {
             response.fail(ConnectionClosed())
             message.fail(ConnectionClosed())
         }
+        // Setup: the client identity and the trust roots, before any layer is tried.
+        let sslContext: NIOSSLContext?
+        let trust: ProbeCaches.Trust?
+        do {
+            sslContext = target.speaksTLS ? try caches.context(request.tls, http: target.kind == .https) : nil
+            trust = target.speaksTLS ? try caches.trust(caPEM: request.tls.caPEM, caSource: request.tls.caSource) : nil
+        } catch let problem as TLSSetup.Problem {
+            return result.fail(.setup, problem.message)
+        } catch let missing as SystemRoots.Missing {
+            return result.fail(.setup, missing.description)
+        } catch let failed as InspectionFailed {
+            return result.fail(.setup, "\(request.tls.caSource.map { "the CA file \($0)" } ?? "the CA") holds no usable PEM certificate (\(failed.message))")
+        } catch {
+            return result.fail(.setup, "\(request.tls.caSource.map { "the CA file \($0)" } ?? "the CA") is not PEM certificates")
+        }
         // Resolve.
         var clock = ContinuousClock.now
         let addresses: [SocketAddress]
@@ -75,12 +90,6 @@ struct ProbeSession {
 
         // Connect; with TLS the handshake starts as soon as TCP is up.
         let chain = ChainCapture()
-        let sslContext: NIOSSLContext?
-        do {
-            sslContext = target.speaksTLS ? try caches.context(request.tls, http: target.kind == .https) : nil
-        } catch {
-            return result.fail(.tls, "cannot use the client certificate or CA: \(error)")
-        }
         let sni = TLSSetup.sni(serverName)
         let kind = target.kind
         let bodyLimit = request.http.bodyLimit
@@ -127,8 +136,9 @@ struct ProbeSession {
             do {
                 let alpn = try await Race.first(deadline, onTimeout: { channel.close(promise: nil) }) { try await tlsDone.futureResult.get() }
                 result.phases.tls = since(&clock)
+                guard let trust else { return result.fail(.setup, "no trust roots") }
                 let inspection = try await CertificateInspector.inspect(chain.certificates, serverName: serverName, caPEM: request.tls.caPEM,
-                                                                        trust: try caches.trust(caPEM: request.tls.caPEM))
+                                                                        trust: trust)
                 result.certificate = inspection.report
                 result.certificate?.alpn = alpn
                 result.certificate?.tlsVersion = try? await channel.nioSSL_tlsVersion().get().map(Diagnosis.tlsVersion)

@@ -19,10 +19,29 @@ enum TLSSetup {
         configuration.trustRoots = .certificates([])
         if http { configuration.applicationProtocols = ["http/1.1"] }
         if let certificate = options.certificatePEM, let key = options.keyPEM {
-            configuration.certificateChain = try NIOSSLCertificate.fromPEMBytes(certificate).map { .certificate($0) }
-            configuration.privateKey = .privateKey(try NIOSSLPrivateKey(bytes: key, format: .pem))
+            let certificateName = options.certificateSource.map { "the client certificate \($0)" } ?? "the client certificate"
+            let keyName = options.keySource.map { "the client key \($0)" } ?? "the client key"
+            let chain: [NIOSSLCertificate]
+            do { chain = try NIOSSLCertificate.fromPEMBytes(certificate) } catch {
+                throw Problem(message: "\(certificateName) is not a PEM certificate")
+            }
+            guard !chain.isEmpty else { throw Problem(message: "\(certificateName) holds no certificate") }
+            configuration.certificateChain = chain.map { .certificate($0) }
+            do { configuration.privateKey = .privateKey(try NIOSSLPrivateKey(bytes: key, format: .pem)) } catch {
+                throw Problem(message: "\(keyName) is not a PEM private key (or it is encrypted: moor needs it unencrypted)")
+            }
+            do { return try NIOSSLContext(configuration: configuration) } catch {
+                throw Problem(message: "\(keyName) does not belong to \(certificateName)")
+            }
         }
-        return try NIOSSLContext(configuration: configuration)
+        do { return try NIOSSLContext(configuration: configuration) } catch {
+            throw Problem(message: "cannot set up TLS here")
+        }
+    }
+
+    /// A client identity moor cannot use, in words naming the file.
+    struct Problem: Error {
+        var message: String
     }
 
     /// SNI carries DNS names only.

@@ -44,6 +44,8 @@ public enum StandIn {
             case "tailscale": return try TailscaleStandIn(store: store).run(arguments)
             case "kubectl": return try KubectlStandIn(store: store).run(arguments, stdin: stdin)
             case "op": return OpStandIn(store: store).run(arguments)
+            case "systemctl" where arguments.contains("--user") && store.load().systemdUserBus == false:
+                return Outcome(1, stderr: "Failed to connect to bus: No medium found\n")
             case "systemctl", "launchctl": return Outcome()
             default: return Outcome(127, stderr: "\(tool): not a stand-in tool\n")
             }

@@ -45,6 +45,9 @@ public struct World: Codable, Sendable {
     public var nfs: [String: String] = [:]
     /// What `du -sk` in a node says instead of measuring.
     public var duOverrideKiB: Int?
+    /// false: no systemd user instance (a root shell, no login session): `systemctl --user`
+    /// fails as it does then.
+    public var systemdUserBus: Bool?
     /// 1Password items: reference → value.
     public var opItems: [String: String] = [:]
     public init() {}

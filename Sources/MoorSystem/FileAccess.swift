@@ -63,7 +63,8 @@ extension Files {
     /// Stats first, then reads at most `limit` bytes: a 2 GiB file costs one `stat`, not
     /// 2 GiB of memory. A file that grows while read is refused as well.
     public static func readBounded(_ path: String, limit: Int) throws -> [UInt8] {
-        let fd = open(path, O_RDONLY)
+        // Non-blocking, so a FIFO or a device cannot hang the open; it is refused below.
+        let fd = open(path, O_RDONLY | O_NONBLOCK)
         guard fd >= 0 else {
             let code = errno
             if code == ENOENT || code == ENOTDIR {
@@ -78,6 +79,12 @@ extension Files {
         }
         if (info.st_mode & S_IFMT) == S_IFDIR {
             throw MoorError(code: .unreadable, message: "cannot read \(path): it is a directory")
+        }
+        if (info.st_mode & S_IFMT) == S_IFIFO {
+            // A pipe the user gave (`-f <(…)`): read it, blocking, as any reader would.
+            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+        } else if (info.st_mode & S_IFMT) != S_IFREG {
+            throw MoorError(code: .unreadable, message: "cannot read \(path): it is not a regular file")
         }
         if Int(info.st_size) > limit {
             throw MoorError(code: .tooLarge, message: "\(path) is \(info.st_size) bytes, more than the \(limit) bytes moor reads")

@@ -75,7 +75,7 @@ public actor Reconciler {
             lastError = detail
             await settle(alert, detail)
         case .apply(let changes):
-            log.event("\(reason): \(changes[0].summary)\(changes.count > 1 ? " (+\(changes.count - 1) more)" : "")")
+            log.event("\(reason): \(changes[0].summary)\(changes.count > 1 ? " (and \(changes.dropFirst().map(\.resource).joined(separator: ", ")))" : "")")
             let lock = try await takeLock()
             defer { lock.release() }
             // Another moor held the lock: it may have done the work, or changed what is needed,

@@ -37,8 +37,34 @@ public struct ServiceInstaller: Sendable {
     /// Writes the file atomically, then loads it; returns what was done, one line each.
     public func install() async throws -> [String] {
         let text = try text()
+        if platform == .systemd { try await userInstanceAnswers() }
         if platform == .launchd { try context.files.ensureDirectory(files.logDirectory) }
+        let previous = context.files.exists(path) ? try? context.files.read(path, limit: 1 << 20) : nil
         try context.files.write(Array(text.utf8), to: path, mode: 0o644)
+        do {
+            return try await load(path)
+        } catch {
+            // Nothing half-installed: the file goes back to what it was (or away).
+            if let previous { try? context.files.write(previous, to: path, mode: 0o644) } else { try? context.files.remove(path) }
+            let moor = MoorError.from(error)
+            throw MoorError(code: moor.code, message: moor.message + "; nothing was installed (\(path) \(previous == nil ? "removed" : "restored"))",
+                            argv: moor.argv, exitCode: moor.exitCode, stderrLine: moor.stderrLine, cause: error as? MoorError)
+        }
+    }
+
+    /// `systemctl --user` needs the user's systemd instance (a login session, or lingering).
+    func userInstanceAnswers() async throws {
+        let probe = Command("systemctl", ["--user", "show-environment"], timeout: .seconds(30))
+        let result = try await context.runner.run(probe)
+        guard result.exitCode != 0 else { return }
+        throw MoorError(code: .unavailable,
+                        message: "there is no systemd user instance to install into (`systemctl --user`: \(result.firstStderrLine ?? "exit \(result.exitCode)")); "
+                            + "run `loginctl enable-linger $USER` and log in again, or run watch as a system service: "
+                            + "`moor watch --print` shows the unit to adapt for /etc/systemd/system; nothing was installed",
+                        argv: probe.displayArgv, exitCode: result.exitCode, stderrLine: result.firstStderrLine)
+    }
+
+    func load(_ path: String) async throws -> [String] {
         var done = ["wrote \(path)"]
         switch platform {
         case .launchd:

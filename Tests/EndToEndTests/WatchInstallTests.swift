@@ -42,7 +42,8 @@ import MoorTestSupport
         #expect(install.exit == 0, "\(install.stderr)")
         let printed = try await lab.moor("watch", "--print").stdout
         #expect(try String(contentsOfFile: path, encoding: .utf8) == printed)
-        #expect(lab.calls(["systemctl"]) == [["systemctl", "--user", "daemon-reload"], ["systemctl", "--user", "enable", "--now", "moor-watch.service"]])
+        #expect(lab.calls(["systemctl"]) == [["systemctl", "--user", "show-environment"], ["systemctl", "--user", "daemon-reload"],
+                                             ["systemctl", "--user", "enable", "--now", "moor-watch.service"]])
         #expect(install.stdout.contains("wrote \(path)"))
 
         let uninstall = try await lab.moor("watch", "--uninstall")
@@ -60,7 +61,32 @@ import MoorTestSupport
         let install = try await lab.moor("watch", "--install")
         #expect(install.exit == 1)
         #expect(install.stderr.contains("systemctl --user enable --now moor-watch.service"), "\(install.stderr)")
+        #expect(install.stderr.contains("nothing was installed"), "\(install.stderr)")
         #expect(!install.stderr.contains("Fatal error"))
+        #expect(!FileManager.default.fileExists(atPath: lab.scratch.path + "/.config/systemd/user/moor-watch.service"), "no unit left behind")
+    }
+
+    @Test func noSystemdUserInstanceSaysWhatToDoAndWritesNothing() async throws {
+        let lab = try Homelab(lab: Homelab.watchLab("  reconcile: 60s\n"), standIns: StandIn.tools + ["systemctl"])
+        try lab.world.update { $0.systemdUserBus = false }
+        let install = try await lab.moor("watch", "--install")
+        #expect(install.exit == 1)
+        let error = install.stderr.split(separator: "\n").filter { $0.hasPrefix("error:") }
+        #expect(error.count == 1, "one line: \(install.stderr)")
+        #expect(install.stderr.contains("Failed to connect to bus: No medium found"))
+        #expect(install.stderr.contains("loginctl enable-linger"), "\(install.stderr)")
+        #expect(install.stderr.contains("nothing was installed"))
+        #expect(!FileManager.default.fileExists(atPath: lab.scratch.path + "/.config/systemd/user/moor-watch.service"))
+        #expect(lab.calls(["systemctl"]) == [["systemctl", "--user", "show-environment"]])
+    }
+
+    @Test func aTextfileWhoseDirectoryIsMissingIsAnErrorNamingIt() async throws {
+        let missing = "/tmp/moor-no-such-node-exporter-\(UInt32.random(in: 0...UInt32.max))"
+        let lab = try Homelab(lab: Homelab.watchLab("  metrics:\n    textfile: \(missing)/moor.prom\n"))
+        let run = try await lab.moor("watch")
+        #expect(run.exit == 1)
+        #expect(run.stderr.contains("the directory of watch.metrics.textfile, \(missing), does not exist"), "\(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: missing), "not created")
     }
 
     @Test func conflictingFlagsAndABadWatchSectionAreRefused() async throws {

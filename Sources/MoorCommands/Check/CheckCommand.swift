@@ -21,11 +21,13 @@ struct CheckCommand: AsyncParsableCommand {
     @Flag(help: "Log every command moor starts on stderr.")
     var debug = false
 
-    @Option(name: .customLong("only"), help: "Run only the check with this name (repeatable).")
-    var only: [String] = []
+    @Option(name: .customLong("only"), help: "Run only these checks: names, comma-separated or repeated (as doctor --only).")
+    var onlyLists: [String] = []
 
-    @Option(name: .customLong("tag"), help: "Run only checks with this tag (repeatable).")
-    var tags: [String] = []
+    @Option(name: .customLong("tag"), help: "Run only checks with one of these tags: comma-separated or repeated.")
+    var tagLists: [String] = []
+
+    var tags: [String] { CommaList.split(tagLists) }
 
     @Option(help: "How many checks run at once (default 64, at most a quarter of the open-file limit).")
     var concurrency: Int?
@@ -40,9 +42,15 @@ struct CheckCommand: AsyncParsableCommand {
         let path = options.labPath()
         let lab = try LabFileReader.load(path)
         var checks = lab.checks
+        let only = CommaList.split(onlyLists, known: Set(checks.map(\.name)))
         let unknown = only.filter { name in !checks.contains { $0.name == name } }
         if !unknown.isEmpty {
             throw MoorError(.usage, "no check named \(unknown.map { "`\($0)`" }.joined(separator: ", ")) in \(path)")
+        }
+        let knownTags = Set(checks.flatMap(\.tags))
+        let unknownTags = tags.filter { !knownTags.contains($0) }
+        if !unknownTags.isEmpty {
+            throw MoorError(.usage, "no check tagged \(unknownTags.map { "`\($0)`" }.joined(separator: ", ")) in \(path)\(knownTags.isEmpty ? "; its checks have no tags" : "; tags are: \(knownTags.sorted().joined(separator: ", "))")")
         }
         if !only.isEmpty { checks = checks.filter { only.contains($0.name) } }
         if !tags.isEmpty { checks = checks.filter { !Set($0.tags).isDisjoint(with: tags) } }

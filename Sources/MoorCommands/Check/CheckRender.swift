@@ -78,7 +78,8 @@ enum CheckRender {
 
     /// `moor probe`'s layered report: one row a layer, the failed one with its diagnosis.
     static func layers(_ result: ProbeResult, kind: ProbeTarget.Kind) -> String {
-        var layers: [ProbeResult.Layer] = [.dns, .tcp]
+        // A setup failure comes before any layer: it is shown alone, never after "tcp ok".
+        var layers: [ProbeResult.Layer] = (result.failure?.layer == .setup ? [.setup] : []) + [.dns, .tcp]
         if kind == .tls || kind == .https { layers.append(.tls) }
         if kind == .http || kind == .https { layers.append(.http) }
         if kind == .postgres { layers.append(.postgres) }
@@ -100,6 +101,7 @@ enum CheckRender {
 
     static func time(_ result: ProbeResult, _ layer: ProbeResult.Layer) -> Double? {
         switch layer {
+        case .setup: return nil
         case .dns: return result.phases.resolve
         case .tcp: return result.phases.connect
         case .tls: return result.phases.tls
@@ -110,13 +112,14 @@ enum CheckRender {
 
     static func detail(_ result: ProbeResult, _ layer: ProbeResult.Layer) -> String {
         switch layer {
+        case .setup: return ""
         case .dns: return result.ip ?? ""
         case .tcp: return "connected"
         case .tls:
             guard let c = result.certificate else { return "" }
             let days = Int(c.notAfter.timeIntervalSinceNow / 86_400)
             let verdict = c.verified && c.nameMatches ? "verified" : "NOT verified (insecure): \(c.verifyError ?? "name mismatch")"
-            return "\(c.tlsVersion ?? "TLS")\(c.alpn.map { ", ALPN \($0)" } ?? ""); \(c.subject); SANs [\(c.sans.joined(separator: ", "))]; expires in \(days) days; \(verdict)"
+            return "\(c.tlsVersion ?? "TLS")\(c.alpn.map { ", ALPN \($0)" } ?? ""); \(c.subject); SANs [\(c.sans.joined(separator: ", "))]; expires in \(days) days; \(verdict) against \(c.trust)"
         case .http:
             guard let http = result.http else { return "" }
             return "\(http.status) \(http.reason), \(http.bodyBytes) bytes\(http.truncated ? " (cut at the limit)" : "") (first byte \(milliseconds(result.phases.firstByte)))"

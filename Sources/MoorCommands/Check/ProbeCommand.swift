@@ -34,12 +34,15 @@ struct ProbeCommand: AsyncParsableCommand {
     @Option(name: [.short, .customLong("output")], help: "text or json.")
     var output: OutputFormat = .text
 
+    @Flag(help: "Print each layer's timing and the trust roots used on stderr, and the causes of an error.")
+    var debug = false
+
     func validate() throws {
         guard ProbeTarget.parse(target) != nil else {
             throw ValidationError("cannot read the target `\(target)`; use https://host/path, host:port, tls://host:port or postgres://host:port")
         }
-        guard Units.milliseconds(timeout) != nil || Int(timeout) != nil else {
-            throw ValidationError("--timeout takes a duration such as 5s or 500ms")
+        guard let milliseconds = Int(timeout).map({ $0 * 1000 }) ?? Units.milliseconds(timeout), milliseconds > 0 else {
+            throw ValidationError("--timeout takes a duration above zero, such as 5s or 500ms")
         }
         guard (cert == nil) == (key == nil) else { throw ValidationError("--cert and --key go together") }
     }
@@ -50,10 +53,16 @@ struct ProbeCommand: AsyncParsableCommand {
             guard let path else { return nil }
             return try Files.readBounded(path, limit: 1 << 20)
         }
-        let tls = TLSOptions(caPEM: try read(ca), certificatePEM: try read(cert), keyPEM: try read(key),
+        var tls = TLSOptions(caPEM: try read(ca), certificatePEM: try read(cert), keyPEM: try read(key),
                              serverName: serverName, insecure: insecure)
+        (tls.caSource, tls.certificateSource, tls.keySource) = (ca, cert, key)
         let request = ProbeRequest(target: ProbeTarget.parse(target)!, timeout: .milliseconds(milliseconds), tls: tls)
         let result = await LiveProber().probe(request)
+        if debug {
+            let phases = result.phases
+            Console.err("debug: probe \(result.target) ip=\(result.ip ?? "-") resolve=\(phases.resolve ?? -1)ms connect=\(phases.connect ?? -1)ms tls=\(phases.tls ?? -1)ms firstByte=\(phases.firstByte ?? -1)ms transfer=\(phases.transfer ?? -1)ms total=\(result.durationMs)ms")
+            if let trust = result.certificate?.trust { Console.err("debug: verified against \(trust)") }
+        }
         switch output {
         case .json: try Console.json(result)
         case .text: Console.out(CheckRender.layers(result, kind: request.target.kind))

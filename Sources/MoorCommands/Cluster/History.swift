@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MoorCore
 import MoorJournal
 
 /// `moor history`: the journal's runs, newest first.
@@ -37,13 +38,17 @@ struct History: AsyncParsableCommand {
     }
 
     func show(_ id: Int64, journal: any Journal) throws {
+        guard let record = try journal.run(id: id) else {
+            let latest = try journal.runs(limit: 1).first?.id
+            throw MoorError(.notFound, "there is no run \(id) in the journal\(latest.map { " (runs go up to \($0)); `moor history` lists them" } ?? " (it has no runs yet)")")
+        }
         let changes = try journal.changes(run: id)
         switch options.output {
         case .json:
             struct Report: Encodable { var run: Int64; var changes: [ChangeRecord] }
             try Console.json(Report(run: id, changes: changes))
         case .text:
-            Console.out(changes.isEmpty ? "run \(id) applied no changes"
+            Console.out(changes.isEmpty ? "run \(id) (\(record.command), \(record.outcome ?? "interrupted")) applied no changes"
                         : Table.render(header: ["RESOURCE", "ACTION", "SUMMARY"], rows: changes.map { [$0.resource, $0.action, $0.summary] }))
         }
     }

@@ -12,6 +12,9 @@ struct Demo: AsyncParsableCommand {
     @Option(help: "The stand-in executable (default: moor-standin beside moor).")
     var standin: String?
 
+    @Flag(help: "Log every command moor runs, with its exit status and time, on stderr.")
+    var debug = false
+
     func run() async throws {
         let executable = try standin ?? DemoScript.findStandIn()
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("moor-demo-\(UUID().uuidString.prefix(8))").path
@@ -19,6 +22,6 @@ struct Demo: AsyncParsableCommand {
         defer {
             if keep { Console.err("moor: kept the demo directory \(scratch)") } else { try? FileManager.default.removeItem(atPath: scratch) }
         }
-        try await DemoScript(scratch: scratch, standIn: executable).run()
+        try await DemoScript(scratch: scratch, standIn: executable, debug: debug).run()
     }
 }

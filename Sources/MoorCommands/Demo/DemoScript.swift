@@ -10,6 +10,7 @@ import MoorSystem
 struct DemoScript {
     let scratch: String
     let standIn: String
+    var debug = false
 
     /// `moor-standin` beside this executable (`swift run moor demo`, or an installed pair).
     static func findStandIn() throws -> String {
@@ -30,17 +31,17 @@ struct DemoScript {
         for tool in ["kubectl"] { try? FileManager.default.removeItem(atPath: bin + "/" + tool) }
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         let kubectl = LocalRunner.lookup("kubectl", in: path)
-        say("moor demo: the seed homelab (minikube on docker, 4 registry mirrors, API server on svc:k8s\(kubectl == nil ? ")" : ", ArgoCD with an app of apps)")")
+        say("moor demo: the seed homelab (minikube, docker driver, containerd runtime, 4 registry mirrors, API server on svc:k8s\(kubectl == nil ? ")" : ", ArgoCD with an app of apps)")")
         say("stand-in \(tools.joined(separator: ", ")) in \(bin)\(kubectl.map { "; the real kubectl (\($0)) against moor's Kubernetes API emulator" } ?? "")")
         var environment = standInEnvironment
         environment["PATH"] = "\(bin):\(path)"
         guard kubectl != nil else {
             say("(kubectl is not installed: showing the cluster loop only; install kubectl for the ArgoCD part)")
-            return try await DemoStory(scratch: scratch, standIn: standIn, environment: environment, gitops: false).run()
+            return try await DemoStory(scratch: scratch, standIn: standIn, environment: environment, gitops: false, debug: debug).run()
         }
         _ = try await LocalRunner(environment: standInEnvironment).output(Command(standIn, ["demo-setup", scratch]))
         environment["KUBECONFIG"] = scratch + "/kubeconfig"
-        let story = DemoStory(scratch: scratch, standIn: standIn, environment: environment, gitops: true)
+        let story = DemoStory(scratch: scratch, standIn: standIn, environment: environment, gitops: true, debug: debug)
         try await Background.run(Command(standIn, ["kube-api", scratch + "/kube-api.json"], environment: standInEnvironment)) {
             let deadline = ContinuousClock.now + .seconds(10)
             while !FileManager.default.fileExists(atPath: scratch + "/kubeconfig") {

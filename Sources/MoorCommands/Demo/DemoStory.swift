@@ -12,6 +12,7 @@ struct DemoStory: Sendable {
     let standIn: String
     let environment: [String: String]
     let gitops: Bool
+    var debug = false
 
     func run() async throws {
         let labPath = scratch + "/moor.yaml"
@@ -21,7 +22,7 @@ struct DemoStory: Sendable {
             labText += "checks:\n  - name: kubernetes-api\n    url: \(server)/version\n    expect: [\"[STATUS] == 200\", \"[BODY].gitVersion == pat(v1.*)\"]\n"
         }
         try labText.write(toFile: labPath, atomically: true, encoding: .utf8)
-        var context = try LiveContext.make(debug: false, quiet: false, extraEnvironment: environment, stateDirectory: scratch + "/state")
+        var context = try LiveContext.make(debug: debug, quiet: false, extraEnvironment: environment, stateDirectory: scratch + "/state")
         context.environment["MINIFLUX_DB_PASSWORD"] = nil
         let counter = CountingRunner(base: context.runner)
         context.runner = counter
@@ -76,7 +77,8 @@ struct DemoStory: Sendable {
         }
         step("\(gitops ? 8 : 6). moor status")
         show(PlanText.render(try StatusReport(lab: lab, try await engine(context).plan())))
-        say("\ndone: the same engine drives a real homelab with `moor up -f moor.yaml`.")
+        say("\ndone: the same engine drives a real homelab. Start from examples/homelab.yaml (the seed's lab as one file):")
+        say("   cp examples/homelab.yaml moor.yaml && moor validate && moor plan && moor up")
     }
 
     /// `moor watch` in this process for one event: the container stops, watch starts the

@@ -11,14 +11,14 @@ struct DoctorCommand: AsyncParsableCommand {
     @OptionGroup var options: GlobalOptions
 
     @Option(help: "Comma-separated diagnosis ids (default: all).")
-    var only: String?
+    var only: [String] = []
 
     @Flag(help: "Apply the fixes marked safe, then diagnose again to show they took.")
     var fix = false
 
     @OptionGroup var writer: WriterOptions
 
-    var ids: [String] { (only ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+    var ids: [String] { CommaList.split(only) }
 
     func validate() throws {
         let unknown = ids.filter { !Diagnoses.ids.contains($0) }

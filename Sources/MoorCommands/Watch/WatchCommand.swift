@@ -65,6 +65,14 @@ struct WatchCommand: AsyncParsableCommand, HandlesOwnSignals {
             let token = ntfy.token.map { template in TokenSource { try await secrets.render(template, purpose: "watch.alerts.ntfy.token") } }
             sink = NtfySink(spec: ntfy, token: token, prober: context.prober)
         }
+        if let textfile = spec.metrics.textfile.map({ Files.expandTilde($0, home: context.home) }) {
+            // node_exporter's collector directory is its own: moor writes into it, never creates it.
+            let directory = (textfile as NSString).deletingLastPathComponent
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw MoorError(.fileMissing, "the directory of watch.metrics.textfile, \(directory), does not exist; create it (node_exporter's --collector.textfile.directory) or change the path")
+            }
+        }
         let metrics = WatchMetrics()
         var server: MetricsServer?
         if let listen = spec.metrics.listen, let (host, port) = MoorCore.Validate.hostPort(listen) {

@@ -36,16 +36,58 @@ public enum LabLoader {
              .parser(let context, let problem, let mark, _),
              .composer(let context, let problem, let mark, _):
             let prefix = context.map { "\($0.text), " } ?? ""
-            return Diagnostic(SourcePosition(line: mark.line, column: mark.column), "invalid YAML: \(prefix)\(problem)")
+            let position = SourcePosition(line: mark.line, column: mark.column)
+            if let tab = tabPosition(near: position, in: text) {
+                return Diagnostic(tab, "a tab character: YAML indents with spaces only; replace the tab with spaces")
+            }
+            return Diagnostic(position, "invalid YAML: \(prefix)\(problem)")
         case .duplicatedKeysInMapping(let duplicates, let context):
-            let keys = duplicates.sorted().map { "`\($0)`" }.joined(separator: ", ")
-            return Diagnostic(SourcePosition(line: context.mark.line, column: context.mark.column),
-                              "duplicate key \(keys) in one mapping; keep one")
+            let keys = Array(Set(duplicates)).sorted()
+            let first = SourcePosition(line: context.mark.line, column: context.mark.column)
+            let again = keys.compactMap { repeated(key: $0, after: first, in: text) }.min() ?? first
+            let name = keys.map { "`\($0)`" }.joined(separator: ", ")
+            return Diagnostic(again, "duplicate key \(name) (first at line \(first.line)); keep one")
         case .reader(let problem, let offset, _, _):
             return Diagnostic(position(ofByte: offset ?? 0, in: text), "invalid YAML: \(problem)")
         default:
             return Diagnostic(.start, "invalid YAML")
         }
+    }
+
+    /// Where `key` appears again in the mapping whose first occurrence is at `first`: the next
+    /// line at the same column starting with `key:`, before the mapping ends (a line less
+    /// indented).
+    static func repeated(key: String, after first: SourcePosition, in text: String) -> SourcePosition? {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard first.line >= 1, first.line <= lines.count else { return nil }
+        let column = first.column
+        for index in first.line..<lines.count {
+            let line = lines[index]
+            let indent = line.prefix { $0 == " " || $0 == "-" }.count
+            let body = line.dropFirst(indent)
+            if body.isEmpty || body.hasPrefix("#") { continue }
+            if indent + 1 < column, !line.hasPrefix(String(repeating: " ", count: max(0, column - 1))) { return nil }
+            guard indent + 1 == column else { continue }
+            for candidate in [key, "\"\(key)\"", "'\(key)'"] where body.hasPrefix(candidate) {
+                let rest = body.dropFirst(candidate.count).drop { $0 == " " }
+                if rest.hasPrefix(":") { return SourcePosition(line: index + 1, column: column) }
+            }
+        }
+        return nil
+    }
+
+    /// The tab at or before `position` on its line, if the scanner stopped at one.
+    static func tabPosition(near position: SourcePosition, in text: String) -> SourcePosition? {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        for lineNumber in [position.line, position.line + 1] where lineNumber >= 1 && lineNumber <= lines.count {
+            let line = Array(lines[lineNumber - 1])
+            let limit = lineNumber == position.line ? min(line.count, position.column) : line.count
+            let leading = line.prefix { $0 == " " || $0 == "\t" }
+            if let tab = line.prefix(limit).firstIndex(of: "\t"), tab < max(leading.count, 1) || lineNumber == position.line && tab == position.column - 1 {
+                return SourcePosition(line: lineNumber, column: tab + 1)
+            }
+        }
+        return nil
     }
 
     static func position(ofByte offset: Int, in text: String) -> SourcePosition {

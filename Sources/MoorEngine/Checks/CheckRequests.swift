@@ -32,10 +32,14 @@ struct CheckRequests: Sendable {
         var tls = TLSOptions(serverName: check.serverName, insecure: check.insecure)
         if let context = check.kubeconfig { try applyKubeconfig(context, to: &tls) }
         let base = baseDirectory.isEmpty ? nil : baseDirectory
-        if let ca = check.ca { tls.caPEM = try read(ca, what: "ca", relativeTo: base) }
+        if let ca = check.ca {
+            tls.caPEM = try read(ca, what: "ca", relativeTo: base)
+            tls.caSource = ca
+        }
         if let cert = check.cert, let key = check.key {
             tls.certificatePEM = try read(cert, what: "cert", relativeTo: base)
             tls.keyPEM = try read(key, what: "key", relativeTo: base)
+            (tls.certificateSource, tls.keySource) = (cert, key)
         }
         let http = HTTPOptions(method: check.method ?? "GET", headers: check.headers, body: check.body.map { Array($0.utf8) })
         return ProbeRequest(target: target, timeout: .milliseconds(check.timeoutMilliseconds), tls: tls, http: http)
@@ -71,12 +75,14 @@ struct CheckRequests: Sendable {
             }
             let config: Kubeconfig
             do { config = try Kubeconfig.parse(text) } catch {
-                throw Problem(description: "cannot read the kubeconfig \(path): \(error)")
+                throw Problem(description: "cannot read the kubeconfig \(path): \(MoorError.from(error).message)")
             }
             guard config.contexts[context] != nil else { continue }
             let (cluster, user) = try config.resolve(context: context)
             let base = (path as NSString).deletingLastPathComponent
             tls.caPEM = try cluster.certificateAuthorityData ?? cluster.certificateAuthority.map { try read($0, what: "certificate-authority", relativeTo: base) }
+            let label = "of kubeconfig context \(context) (\(path))"
+            (tls.caSource, tls.certificateSource, tls.keySource) = (label, label, label)
             tls.serverName = tls.serverName ?? cluster.tlsServerName
             if cluster.insecureSkipTLSVerify { tls.insecure = true }
             if let user {
