@@ -1,7 +1,7 @@
 import Foundation
 import NIOSSL
 import SwiftASN1
-import X509
+@_spi(FixedExpiryValidationTime) import X509
 
 /// Reads the peer's chain, checks dates, the requested name and the chain of trust (against
 /// the system roots or a given CA), and says what is wrong in the words an operator needs.
@@ -19,7 +19,7 @@ enum CertificateInspector {
         let sans = subjectAlternativeNames(leaf)
         let matches = nameMatches(serverName, sans: sans)
         let roots = trust.roots
-        var verifier = Verifier(rootCertificates: trust.store) { RFC5280Policy(validationTime: now) }
+        var verifier = Verifier(rootCertificates: trust.store) { RFC5280Policy(fixedExpiryValidationTime: now) }
         let verification = await verifier.validate(leaf: leaf, intermediates: CertificateStore(Array(certificates.dropFirst())))
         var verifyError: String?
         // A leaf that is itself one of the trusted certificates (a pinned self-signed one) is trusted.
@@ -74,7 +74,7 @@ enum CertificateInspector {
         withUnsafeMutableBytes(of: &address) { $0.copyBytes(from: bytes) }
         var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
         guard inet_ntop(AF_INET6, &address, &text, socklen_t(text.count)) != nil else { return nil }
-        return String(cString: text)
+        return String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// DNS names match case-insensitively, `*.example.com` one label deep; IPs exactly.

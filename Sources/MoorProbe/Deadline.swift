@@ -44,16 +44,22 @@ enum Race {
     static func first<T: Sendable>(_ deadline: Deadline, onTimeout: @escaping @Sendable () -> Void = {},
                                    _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
         let once = ResumeOnce<T>()
-        return try await withCheckedThrowingContinuation { continuation in
-            once.set(continuation)
-            let timer = Task {
-                try? await Task.sleep(until: deadline.end, clock: .continuous)
-                if !Task.isCancelled, once.resume(.failure(TimedOut())) { onTimeout() }
+        // The caller's cancellation (Ctrl-C) ends the wait at once, like the deadline does.
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                once.set(continuation)
+                if Task.isCancelled, once.resume(.failure(CancellationError())) { return onTimeout() }
+                let timer = Task {
+                    try? await Task.sleep(until: deadline.end, clock: .continuous)
+                    if !Task.isCancelled, once.resume(.failure(TimedOut())) { onTimeout() }
+                }
+                Task {
+                    do { once.resume(.success(try await operation())) } catch { once.resume(.failure(error)) }
+                    timer.cancel()
+                }
             }
-            Task {
-                do { once.resume(.success(try await operation())) } catch { once.resume(.failure(error)) }
-                timer.cancel()
-            }
+        } onCancel: {
+            if once.resume(.failure(CancellationError())) { onTimeout() }
         }
     }
 }

@@ -16,10 +16,11 @@ extension ProbeSession {
         let body = request.http.body
         if let body { head.headers.replaceOrAdd(name: "Content-Length", value: String(body.count)) }
         let sent = clock
+        let request = head
         do {
             do {
                 try await channel.eventLoop.submit {
-                    try channel.pipeline.syncOperations.handler(type: HTTPCollector.self).send(head, body: body)
+                    try channel.pipeline.syncOperations.handler(type: HTTPCollector.self).send(request, body: body)
                 }.get()
             } catch {
                 // The connection ended before the request could go (a TLS alert, say): report why.

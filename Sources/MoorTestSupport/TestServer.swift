@@ -25,10 +25,22 @@ public final class TestServer: @unchecked Sendable {
 
     public let port: Int
     private let channel: any Channel
+    private let accepted: Counter
 
-    private init(port: Int, channel: any Channel) {
+    private init(port: Int, channel: any Channel, accepted: Counter) {
         self.port = port
         self.channel = channel
+        self.accepted = accepted
+    }
+
+    /// How many connections it accepted so far.
+    public var connections: Int { accepted.value }
+
+    final class Counter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var count = 0
+        var value: Int { lock.withLock { count } }
+        func add() { lock.withLock { count += 1 } }
     }
 
     /// `alpn`: the protocols the TLS server negotiates (none by default).
@@ -46,16 +58,18 @@ public final class TestServer: @unchecked Sendable {
             sslContext = try NIOSSLContext(configuration: configuration)
         }
         let context = sslContext
+        let accepted = Counter()
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { child in
-                child.eventLoop.makeCompletedFuture {
+                accepted.add()
+                return child.eventLoop.makeCompletedFuture {
                     if let context { try child.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: context)) }
                     try child.pipeline.syncOperations.addHandler(BehaviorHandler(behavior))
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
-        return TestServer(port: channel.localAddress?.port ?? 0, channel: channel)
+        return TestServer(port: channel.localAddress?.port ?? 0, channel: channel, accepted: accepted)
     }
 
     public func stop() async {

@@ -184,6 +184,8 @@ import MoorTestSupport
         let (status, took) = await watch.stop(signal)
         #expect(status == 0, "\(watch.log)")
         #expect(took < .seconds(2), "watch took \(took) to exit")
+        let seconds = Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18
+        print("signal-latency watch (minikube start hung) \(signal == SIGTERM ? "SIGTERM" : "SIGINT") \(String(format: "%.3f", seconds)) s (\(Homelab.buildDirectory))")
         #expect(await WatchRun.eventually(.seconds(3)) { kill(hung, 0) != 0 || InterruptTests.isGone(hung) }, "the hung minikube start was stopped")
         let history = try await lab.moor("history", "-o", "json")
         #expect(history.stdout.contains("interrupted"), "\(history.stdout)")

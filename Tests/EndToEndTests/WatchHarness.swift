@@ -10,7 +10,7 @@ final class WatchRun: @unchecked Sendable {
 
     init(_ lab: Homelab, extra: [String: String] = [:], arguments: [String] = []) throws {
         logPath = lab.scratch.path + "/watch-\(UUID().uuidString.prefix(8)).log"
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         process.executableURL = URL(fileURLWithPath: Homelab.moor)
         process.arguments = ["watch"] + arguments
         process.environment = lab.environment.merging(extra) { _, new in new }

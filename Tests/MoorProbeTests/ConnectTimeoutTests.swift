@@ -30,7 +30,7 @@ import Glibc
         defer { fillers.forEach { close($0) } }
         for _ in 0..<3 {
             let fd = socket(AF_INET, PortableSocket.stream, 0)
-            fcntl(fd, F_SETFL, O_NONBLOCK)
+            _ = fcntl(fd, F_SETFL, O_NONBLOCK)
             var target = address
             _ = withUnsafePointer(to: &target) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, length) } }
             fillers.append(fd)

@@ -57,6 +57,8 @@ struct CheckCommand: AsyncParsableCommand {
         let context = try LiveContext.make(debug: debug, quiet: true)
         let report = try await context.journal.withRun(command: "check", labFile: path) { run in
             let report = await CheckRunner(lab: lab, context: context, labPath: path).run(checks, concurrency: concurrency ?? CheckRunner.defaultConcurrency)
+            // Ctrl-C ends the probes under way; the run is then interrupted, not a result.
+            try Task.checkCancellation()
             run.conclude(report.failed ? .failed : .ok, detail: "\(report.checks.count) check(s), \(report.checks.filter { $0.state == .fail }.count) failing")
             return report
         }

@@ -58,6 +58,7 @@ struct ProbeCommand: AsyncParsableCommand {
         (tls.caSource, tls.certificateSource, tls.keySource) = (ca, cert, key)
         let request = ProbeRequest(target: ProbeTarget.parse(target)!, timeout: .milliseconds(milliseconds), tls: tls)
         let result = await LiveProber().probe(request)
+        try Task.checkCancellation()
         if debug {
             let phases = result.phases
             Console.err("debug: probe \(result.target) ip=\(result.ip ?? "-") resolve=\(phases.resolve ?? -1)ms connect=\(phases.connect ?? -1)ms tls=\(phases.tls ?? -1)ms firstByte=\(phases.firstByte ?? -1)ms transfer=\(phases.transfer ?? -1)ms total=\(result.durationMs)ms")

@@ -104,7 +104,8 @@ public final class KubeAPIServer: @unchecked Sendable {
 }
 
 /// Collects one request (head and body), lets the store answer it.
-final class KubeHTTPHandler: ChannelInboundHandler {
+/// Used on its channel's event loop only.
+final class KubeHTTPHandler: ChannelInboundHandler, @unchecked Sendable {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
@@ -133,8 +134,9 @@ final class KubeHTTPHandler: ChannelInboundHandler {
             if !keepAlive { headers.add(name: "Connection", value: "close") }
             context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .init(statusCode: response.status), headers: headers))), promise: nil)
             context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: response.body)))), promise: nil)
+            let channel = context.channel
             context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
-                if !keepAlive { context.close(promise: nil) }
+                if !keepAlive { channel.close(promise: nil) }
             }
             self.head = nil
         }

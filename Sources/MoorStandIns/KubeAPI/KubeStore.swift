@@ -16,6 +16,8 @@ public final class KubeStore: @unchecked Sendable {
     public var rejectSecretsQuotingValues: Bool { get { locked { _reject } } set { locked { _reject = newValue } } }
     /// The commit each `repoURL@revision` resolves to when the controller syncs.
     public var commits: [String: String] { get { locked { _commits } } set { locked { _commits = newValue } } }
+    /// ArgoCD's controller does nothing: a requested sync stays requested (a stuck controller).
+    public var controllerPaused: Bool { get { locked { _paused } } set { locked { _paused = newValue } } }
     /// Applications that end Degraded after a sync.
     public var degradeOnSync: Set<String> { get { locked { _degrade } } set { locked { _degrade = newValue } } }
 
@@ -31,6 +33,7 @@ public final class KubeStore: @unchecked Sendable {
     private var _appOfApps: [String: [[String: Any]]] = [:]
     private var _requires: [String: String] = [:]
     private var _dropWrites = false
+    private var _paused = false
     private var _reject = false
     private var _commits: [String: String] = [:]
     private var _degrade: Set<String> = []
@@ -144,7 +147,7 @@ public final class KubeStore: @unchecked Sendable {
     }
 
     func list(_ kind: KubeKind, namespace: String?) -> KubeResponse {
-        if kind.resource == "applications" { stepController(namespace: namespace) }
+        if kind.resource == "applications", !_paused { stepController(namespace: namespace) }
         for key in objects.keys where objects[key]?["kind"] as? String == kind.kind { settle(key) }
         return .json(200, ["kind": "\(kind.kind)List", "apiVersion": kind.apiVersion,
                            "metadata": ["resourceVersion": String(resourceVersion)], "items": items(kind, namespace: namespace)])
