@@ -70,7 +70,7 @@ public enum MoorMain {
         do {
             command = try Moor.parseAsRoot(arguments)
         } catch {
-            Moor.exit(withError: error)
+            usageExit(error)
         }
         let ownsSignals = command is any HandlesOwnSignals
         let work = Task { [command] in
@@ -88,10 +88,21 @@ public enum MoorMain {
         } catch let error where error is CleanExit || Moor.exitCode(for: error) == .success {
             Moor.exit(withError: error)
         } catch {
-            if Moor.exitCode(for: error).rawValue == MoorExit.usage, !(error is CommandEnd) { Moor.exit(withError: error) }
+            if Moor.exitCode(for: error).rawValue == MoorExit.usage, !(error is CommandEnd), !(error is MoorError) { usageExit(error) }
             let (status, lines) = MoorExit.status(for: error, debug: arguments.contains("--debug"))
             lines.forEach(Console.err)
             exit(status)
         }
+    }
+
+    /// Help and version as ArgumentParser prints them; a usage error in moor's own form:
+    /// `error: MESSAGE`, then the usage line, exit 64.
+    static func usageExit(_ error: any Error) -> Never {
+        let code = Moor.exitCode(for: error)
+        guard code.rawValue == MoorExit.usage else { Moor.exit(withError: error) }
+        var lines = Moor.fullMessage(for: error).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if let first = lines.first, first.hasPrefix("Error: ") { lines[0] = "error: " + first.dropFirst("Error: ".count) }
+        lines.forEach(Console.err)
+        exit(MoorExit.usage)
     }
 }
