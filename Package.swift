@@ -96,6 +96,7 @@ let package = Package(
             "MoorCore", "MoorCommands", "MoorTestSupport", "MoorStandIns", "moor", "moor-standin",
             .product(name: "Subprocess", package: "swift-subprocess"),
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Yams", package: "Yams"),
         ]),
     ]
 )

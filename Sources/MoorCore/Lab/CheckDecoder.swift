@@ -1,8 +1,7 @@
 /// Reads `checks`: each needs a unique name and exactly one target.
 enum CheckDecoder {
-    static let targetKeys = ["url", "tcp", "tls", "postgres", "command"]
-    static let keys = ["name"] + targetKeys + ["on", "timeout", "expect", "warn", "tags", "method", "headers", "body",
-                                               "serverName", "ca", "cert", "key", "insecure", "kubeconfig", "interval"]
+    static var targetKeys: [String] { LabKeys.checkTargets }
+    static var keys: [String] { LabKeys.check }
 
     /// `reserved`: names a check may not take (watch's own alerts, when the file has `watch`).
     static func checks(_ node: NodeReader, hostNames: Set<String>, reserved: Set<String> = []) -> [CheckSpec] {

@@ -1,12 +1,12 @@
 /// Reads `watch:`.
 extension LabDecoder {
     static func watch(_ node: NodeReader) -> WatchSpec? {
-        guard let map = node.mapping(keys: ["reconcile", "autoStart", "checks", "metrics", "alerts"]) else { return nil }
+        guard let map = node.mapping(keys: LabKeys.watch) else { return nil }
         var spec = WatchSpec()
         spec.reconcileMilliseconds = interval(map["reconcile"], minimum: 1_000) ?? spec.reconcileMilliseconds
         spec.autoStart = map["autoStart"]?.bool() ?? true
         spec.checksMilliseconds = interval(map["checks"], minimum: 100) ?? spec.checksMilliseconds
-        if let metrics = map["metrics"]?.mapping(keys: ["listen", "textfile", "allowRemote"]) {
+        if let metrics = map["metrics"]?.mapping(keys: LabKeys.metrics) {
             spec.metrics.allowRemote = metrics["allowRemote"]?.bool() ?? false
             if let listen = metrics["listen"], let address = listen.string() {
                 if let (host, _) = Validate.hostPort(address), Validate.isIPAddress(host) || host == "localhost" {
@@ -24,11 +24,11 @@ extension LabDecoder {
                 }
             }
         }
-        if let alerts = map["alerts"]?.mapping(keys: ["failureThreshold", "successThreshold", "sendOnResolved", "ntfy"]) {
+        if let alerts = map["alerts"]?.mapping(keys: LabKeys.alerts) {
             spec.alerts.rule.failureThreshold = alerts["failureThreshold"]?.int(min: 1) ?? spec.alerts.rule.failureThreshold
             spec.alerts.rule.successThreshold = alerts["successThreshold"]?.int(min: 1) ?? spec.alerts.rule.successThreshold
             spec.alerts.rule.sendOnResolved = alerts["sendOnResolved"]?.bool() ?? spec.alerts.rule.sendOnResolved
-            if let ntfyNode = alerts["ntfy"], let ntfy = ntfyNode.mapping(keys: ["url", "topic", "token", "priority"]),
+            if let ntfyNode = alerts["ntfy"], let ntfy = ntfyNode.mapping(keys: LabKeys.ntfy),
                let topicNode = ntfy.required("topic"), let topic = topicNode.string() {
                 if !Validate.isNtfyTopic(topic) {
                     topicNode.error("`\(topicNode.path)` must be an ntfy topic (letters, digits, `-`, `_`, at most 64), found `\(topic)`")

@@ -1,7 +1,7 @@
 /// Sections used by remote access, GitOps, secrets and storage.
 extension LabDecoder {
     static func remoteAccess(_ node: NodeReader) -> RemoteAccessSpec? {
-        guard let map = node.mapping(keys: ["context", "server", "path"]),
+        guard let map = node.mapping(keys: LabKeys.remoteAccess),
               let context = map.required("context")?.string(),
               let serverNode = map.required("server"), let server = serverNode.string(),
               let path = map.required("path")?.string() else { return nil }
@@ -12,8 +12,8 @@ extension LabDecoder {
     }
 
     static func gitops(_ node: NodeReader) -> GitOpsSpec? {
-        guard let map = node.mapping(keys: ["argocd"]), let argocd = map["argocd"],
-              let apps = argocd.mapping(keys: ["namespace", "revision", "parent", "apps", "install", "root"]) else { return nil }
+        guard let map = node.mapping(keys: LabKeys.gitops), let argocd = map["argocd"],
+              let apps = argocd.mapping(keys: LabKeys.argocd) else { return nil }
         var spec = GitOpsSpec()
         spec.namespace = apps["namespace"]?.string() ?? spec.namespace
         spec.revision = apps["revision"]?.string() ?? spec.revision
@@ -22,7 +22,7 @@ extension LabDecoder {
         if let parent = spec.parent, !spec.apps.isEmpty, !spec.apps.contains(parent) {
             apps["parent"]?.error("`gitops.argocd.parent` is `\(parent)`, which is not in `gitops.argocd.apps`")
         }
-        if let node = apps["install"], let install = node.mapping(keys: ["version", "manifest"]) {
+        if let node = apps["install"], let install = node.mapping(keys: LabKeys.install) {
             spec.install = ArgoInstall(version: install["version"]?.string(), manifest: install["manifest"]?.string())
             switch (spec.install?.version, spec.install?.manifest) {
             case (nil, nil), (_?, _?):
@@ -38,7 +38,7 @@ extension LabDecoder {
                 }
             }
         }
-        if let node = apps["root"], let root = node.mapping(keys: ["name", "repoURL", "path"]),
+        if let node = apps["root"], let root = node.mapping(keys: LabKeys.root),
            let nameNode = root.required("name"), let name = nameNode.string(),
            let repoURL = root.required("repoURL")?.string(), let path = root.required("path")?.string() {
             if !Validate.isDNSLabel(name) { nameNode.error("`gitops.argocd.root.name` must be a DNS label (an Application name), found `\(name)`") }
@@ -49,16 +49,16 @@ extension LabDecoder {
 
     static func secrets(_ node: NodeReader) -> [SecretTemplateSpec]? {
         node.list()?.compactMap { item in
-            guard let map = item.mapping(keys: ["template"]), let template = map.required("template")?.string() else { return nil }
+            guard let map = item.mapping(keys: LabKeys.secret), let template = map.required("template")?.string() else { return nil }
             return SecretTemplateSpec(template: template)
         }
     }
 
     static func storage(_ node: NodeReader) -> StorageSpec? {
-        guard let map = node.mapping(keys: ["nfs"]) else { return nil }
+        guard let map = node.mapping(keys: LabKeys.storage) else { return nil }
         var spec = StorageSpec()
         spec.nfs = map["nfs"]?.list()?.compactMap { item in
-            guard let nfs = item.mapping(keys: ["name", "server", "export", "clients"]),
+            guard let nfs = item.mapping(keys: LabKeys.nfs),
                   let name = nfs.required("name")?.string(),
                   let server = nfs.required("server")?.string(),
                   let export = nfs.required("export")?.string() else { return nil }

@@ -1,7 +1,6 @@
 /// Reads the top level of a lab file and its infrastructure sections.
 enum LabDecoder {
-    static let topKeys = ["version", "hosts", "cluster", "expose", "remoteAccess", "kubeContext",
-                          "gitops", "secrets", "storage", "doctor", "watch", "checks"]
+    static var topKeys: [String] { LabKeys.top }
 
     static func decode(_ root: NodeReader) -> LabFile? {
         guard let top = root.mapping(keys: topKeys) else { return nil }
@@ -20,7 +19,7 @@ enum LabDecoder {
         lab.gitops = top["gitops"].flatMap(gitops)
         lab.secrets = top["secrets"].flatMap(secrets) ?? []
         lab.storage = top["storage"].flatMap(storage)
-        if let doctor = top["doctor"]?.mapping(keys: ["image"]), let image = doctor["image"]?.string() {
+        if let doctor = top["doctor"]?.mapping(keys: LabKeys.doctor), let image = doctor["image"]?.string() {
             if image.isEmpty || image.contains(where: { $0.isWhitespace }) {
                 doctor["image"]?.error("`doctor.image` must be an image reference such as busybox:1.36, found `\(image)`")
             } else {
@@ -39,7 +38,7 @@ enum LabDecoder {
         return entries.compactMap { name, keyed in
             let value = keyed.value
             if value.isNull { return HostSpec(name: name, ssh: nil) }
-            guard let host = value.mapping(keys: ["ssh", "local"]) else { return nil }
+            guard let host = value.mapping(keys: LabKeys.host) else { return nil }
             let ssh = host["ssh"]?.string()
             let local = host["local"]?.bool() ?? false
             if local, ssh != nil {
@@ -52,8 +51,7 @@ enum LabDecoder {
         }
     }
 
-    static let clusterKeys = ["name", "host", "provider", "driver", "containerRuntime", "cpus", "memory",
-                              "disk", "apiServer", "registryMirrors", "minikubeHome"]
+    static var clusterKeys: [String] { LabKeys.cluster }
 
     /// Reads a host reference, which must name an entry of `hosts`.
     static func hostReference(_ node: NodeReader?, hosts: Set<String>) -> String? {
@@ -89,7 +87,7 @@ enum LabDecoder {
                 homeNode.error("`cluster.minikubeHome` must be an absolute path (minikube's MINIKUBE_HOME), found `\(home)`")
             }
         }
-        if let api = map["apiServer"], let apiMap = api.mapping(keys: ["names", "port", "listenAddress"]) {
+        if let api = map["apiServer"], let apiMap = api.mapping(keys: LabKeys.apiServer) {
             for item in apiMap["names"]?.list() ?? [] {
                 guard let name = item.string() else { continue }
                 if Validate.isDNSName(name) || Validate.isIPAddress(name) {
@@ -121,7 +119,7 @@ enum LabDecoder {
     }
 
     static func registryMirror(_ node: NodeReader) -> RegistryMirror? {
-        guard let map = node.mapping(keys: ["registry", "upstream", "mirror", "capabilities", "skipVerify"]),
+        guard let map = node.mapping(keys: LabKeys.registryMirror),
               let registryNode = map.required("registry"), let registry = registryNode.string(),
               let mirrorNode = map.required("mirror"), let mirror = mirrorNode.string() else { return nil }
         if !Validate.isRegistryHost(registry) {
@@ -148,10 +146,10 @@ enum LabDecoder {
         return result
     }
 
-    static let tailscaleKeys = ["host", "service", "port"]
+    static var tailscaleKeys: [String] { LabKeys.tailscale }
 
     static func expose(_ node: NodeReader, hosts: Set<String>) -> ExposeSpec? {
-        guard let map = node.mapping(keys: ["tailscale"]) else { return nil }
+        guard let map = node.mapping(keys: LabKeys.expose) else { return nil }
         guard let tailscale = map["tailscale"], let ts = tailscale.mapping(keys: tailscaleKeys) else {
             return ExposeSpec(tailscale: nil)
         }
