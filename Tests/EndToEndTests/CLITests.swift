@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import MoorCore
 import MoorStandIns
+import MoorSystem
 import MoorTestSupport
 
 @Suite(.serialized) struct CLITests {
@@ -143,5 +144,28 @@ import MoorTestSupport
         #expect(run.stdout.contains("applied expose:svc:k8s:443: repoint svc:k8s tcp/443"))
         #expect(run.stdout.contains("kubernetes-api  ok"))
         #expect(run.stdout.contains("v3.1.9, available; apps 3, synced 3, healthy 3"))
+    }
+}
+
+/// What the install gives besides the binary: shell completions for every subcommand (the
+/// Homebrew formula installs them), and the formula naming the files it installs.
+@Suite struct InstallTests {
+    @Test(arguments: ["bash", "zsh", "fish"])
+    func completionsCoverEverySubcommand(shell: String) async throws {
+        let run = try await LocalRunner().run(Command(Homelab.moor, ["--generate-completion-script", shell]))
+        #expect(run.exitCode == 0)
+        for subcommand in ["validate", "schema", "plan", "up", "migrate", "rollback", "status", "check", "probe", "kubeconfig",
+                           "apps", "secrets", "doctor", "watch", "history", "demo"] {
+            #expect(run.stdoutText.contains(subcommand), "\(shell) completion lacks \(subcommand)")
+        }
+    }
+
+    @Test func theFormulaInstallsTheBinaryTheStandInsAndTheCompletions() throws {
+        let formula = try String(contentsOfFile: Fixtures.packageRoot + "/Formula/moor.rb", encoding: .utf8)
+        #expect(formula.contains(#"bin.install ".build/release/moor""#))
+        #expect(formula.contains(#"(libexec/"moor").install ".build/release/moor-standin""#), "where `moor demo` looks")
+        #expect(formula.contains(#"generate_completions_from_executable(bin/"moor", "--generate-completion-script""#))
+        #expect(formula.contains("version \"\(try #require(String(contentsOfFile: Fixtures.packageRoot + "/Sources/MoorCommands/Moor.swift", encoding: .utf8).split(separator: "\"").first { $0.first?.isNumber == true && $0.contains(".") }))\""),
+                "the formula's version is moor's")
     }
 }

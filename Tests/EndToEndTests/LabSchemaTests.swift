@@ -59,6 +59,17 @@ import MoorTestSupport
         #expect(printed.stdoutText == committed, "run `moor schema > docs/moor.schema.json`")
     }
 
+    /// docs/lab-file.md documents every key the loader takes.
+    @Test func theReferenceNamesEveryKey() throws {
+        let reference = try String(contentsOfFile: Fixtures.packageRoot + "/docs/lab-file.md", encoding: .utf8)
+        for object in LabSchema.objects {
+            for key in object.keys {
+                #expect(reference.contains("`\(key)`") || reference.contains(".\(key)`") || reference.contains("`\(key).")
+                        || reference.contains("## `\(object.path)"), "docs/lab-file.md does not name `\(key)` of \(object.path)")
+            }
+        }
+    }
+
     @Test func everyObjectHasExactlyTheKeysTheLoaderTakes() {
         #expect(LabSchema.objects.count >= 20)
         for object in LabSchema.objects {

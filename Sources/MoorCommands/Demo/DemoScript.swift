@@ -12,14 +12,15 @@ struct DemoScript {
     let standIn: String
     var debug = false
 
-    /// `moor-standin` beside this executable (`swift run moor demo`, or an installed pair).
+    /// `moor-standin` beside this executable (`swift run moor demo`, or an installed pair), or
+    /// in `../libexec/moor/` (the Homebrew formula keeps it off PATH there).
     static func findStandIn() throws -> String {
         let me = Bundle.main.executableURL?.resolvingSymlinksInPath() ?? URL(fileURLWithPath: CommandLine.arguments[0])
-        let candidate = me.deletingLastPathComponent().appendingPathComponent("moor-standin").path
-        guard FileManager.default.isExecutableFile(atPath: candidate) else {
-            throw MoorError(.failed, "the stand-in tools (moor-standin) were not found beside moor at \(candidate); build them with `swift build --product moor-standin` (or `swift build`), or pass --standin PATH")
-        }
-        return candidate
+        let directory = me.deletingLastPathComponent()
+        let candidates = [directory.appendingPathComponent("moor-standin").path,
+                          directory.deletingLastPathComponent().appendingPathComponent("libexec/moor/moor-standin").path]
+        if let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) { return found }
+        throw MoorError(.fileMissing, "the stand-in tools (moor-standin) were not found at \(candidates.joined(separator: " or ")); build them with `swift build --product moor-standin` (or `swift build`), or pass --standin PATH")
     }
 
     func run() async throws {
