@@ -129,15 +129,19 @@ enum SystemRoots {
         }
     }
 
-    private static let cached: Result<([Certificate], String), Missing> = {
-        if let anchors = PlatformTrust.anchors(), !anchors.roots.isEmpty { return .success(anchors) }
-        for path in bundlePaths {
+    private static let cached = find(paths: bundlePaths, platform: PlatformTrust.anchors, platformName: PlatformTrust.name)
+
+    /// The platform's anchors, else the first of `paths` that holds certificates.
+    static func find(paths: [String], platform: () -> (roots: [Certificate], source: String)?,
+                     platformName: String?) -> Result<([Certificate], String), Missing> {
+        if let anchors = platform(), !anchors.roots.isEmpty { return .success(anchors) }
+        for path in paths {
             guard let data = FileManager.default.contents(atPath: path),
                   let documents = try? PEMDocument.parseMultiple(pemString: String(decoding: data, as: UTF8.self)) else { continue }
             let roots = documents.compactMap { try? Certificate(pemDocument: $0) }
             if !roots.isEmpty { return .success((roots, path)) }
         }
-        let looked = ((PlatformTrust.name.map { [$0] } ?? []) + bundlePaths).joined(separator: ", ")
+        let looked = ((platformName.map { [$0] } ?? []) + paths).joined(separator: ", ")
         return .failure(Missing(description: "no system trust store: no certificates in \(looked); install the CA certificates (Debian: ca-certificates) or give `ca:`"))
-    }()
+    }
 }

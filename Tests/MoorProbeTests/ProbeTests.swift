@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import MoorProbe
+@testable import MoorProbe
 import MoorTestSupport
 
 /// Probes against real servers on loopback: TCP, TLS with generated certificates, HTTP.
@@ -52,9 +52,27 @@ import MoorTestSupport
         #expect(certificate.tlsVersion == "TLS 1.3")
         #expect(certificate.alpn == "http/1.1", "the server negotiates http/1.1")
         #expect(certificate.earliestExpiry == certificate.notAfter)
+        #expect(certificate.trust == "the given CA (1 certificate)", "the result says which roots verified it")
         for phase in [result.phases.resolve, result.phases.connect, result.phases.tls, result.phases.firstByte, result.phases.transfer] {
             #expect(phase != nil)
         }
+    }
+
+    /// Without `ca`, the system's roots: the macOS keychain's anchors there, the CA bundle
+    /// here; the result names them, and a private CA's certificate is an unknown authority.
+    @Test func withoutACATheSystemRootsAreUsedAndNamed() async throws {
+        let ca = try TestPKI.authority()
+        let leaf = try TestPKI.leaf("k8s", dns: ["localhost"], ips: ["127.0.0.1"], issuer: ca)
+        let server = try await TestServer.start(.http(status: 200, body: "ok"), tls: leaf)
+        let result = await probe("tls://127.0.0.1:\(server.port)", tls: TLSOptions(serverName: "localhost"))
+        let trust = try #require(result.certificate?.trust)
+        #if os(macOS)
+        #expect(trust.hasPrefix("system roots: the macOS keychain's trust anchors ("), "\(trust)")
+        #else
+        #expect(trust.hasPrefix("system roots: /etc/"), "\(trust)")
+        #endif
+        #expect(trust.hasSuffix(" certificates)"))
+        #expect(result.failure?.message.hasPrefix("tls: certificate signed by an unknown authority (issuer CN=moor test CA)") == true, "\(String(describing: result.failure))")
     }
 
     @Test func aCertificateWithoutTheTailnetNameIsNamed() async throws {
@@ -156,5 +174,25 @@ import MoorTestSupport
         #expect(ProbeTarget.parse("tls://[::1]:6443") == ProbeTarget(kind: .tls, host: "::1", port: 6443))
         #expect(ProbeTarget.parse("http://x:8080?q=1")?.path == "/?q=1")
         for bad in ["", "host", "ftp://x:1", "x:99999", "tls://x", "a b:1", "x:1/path"] { #expect(ProbeTarget.parse(bad) == nil, "\(bad)") }
+    }
+}
+
+/// A missing trust store is an error naming where moor looked, never an empty list that fails
+/// every public certificate as an unknown authority.
+@Suite struct SystemRootsTests {
+    @Test func noTrustStoreIsAnErrorNamingThePlaces() throws {
+        let found = SystemRoots.find(paths: ["/nonexistent/a.pem", "/nonexistent/b.crt"], platform: { nil }, platformName: "the keychain")
+        guard case .failure(let missing) = found else { Issue.record("found roots in nothing"); return }
+        #expect(missing.description == "no system trust store: no certificates in the keychain, /nonexistent/a.pem, /nonexistent/b.crt; install the CA certificates (Debian: ca-certificates) or give `ca:`")
+    }
+
+    @Test func theFirstBundleWithCertificatesIsUsedAndNamed() throws {
+        let scratch = try Scratch("moor-roots")
+        let empty = try scratch.write("empty.pem", "")
+        let bundle = try scratch.write("bundle.pem", try TestPKI.authority().certificatePEM + (try TestPKI.authority("second").certificatePEM))
+        let found = SystemRoots.find(paths: [empty, bundle], platform: { nil }, platformName: nil)
+        guard case .success(let (roots, source)) = found else { Issue.record("\(found)"); return }
+        #expect(roots.count == 2)
+        #expect(source == bundle)
     }
 }
