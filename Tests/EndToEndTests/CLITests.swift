@@ -20,6 +20,29 @@ import MoorTestSupport
         #expect(try await lab.moor("history", "--limit", "0").exit == 64)
         let help = try await lab.moor("--help")
         #expect(help.exit == 0 && help.stdout.contains("validate"))
+
+        // -o json gives the problems as JSON too (and the same exit status).
+        let json = try await lab.moor("validate", "-o", "json")
+        #expect(json.exit == 65)
+        let report = try json.json()
+        #expect(report["ok"] as? Bool == false && report["file"] as? String == lab.labPath)
+        let problems = try #require(report["problems"] as? [[String: Any]])
+        #expect(problems.count == 1 && problems[0]["line"] as? Int == 3 && problems[0]["column"] as? Int == 3)
+        #expect((problems[0]["message"] as? String)?.hasPrefix("unknown key `cpu`") == true)
+        let missing = try await lab.moor("validate", "-o", "json", "-f", lab.scratch.path + "/none.yaml")
+        #expect(missing.exit == 66)
+        #expect(((try missing.json()["problems"] as? [[String: Any]])?.first?["line"]) is NSNull)
+    }
+
+    @Test func probeAndDemoTakeDebugLikeEveryCommand() async throws {
+        let lab = try Homelab(lab: "version: 1\n")
+        let probe = try await lab.moor("probe", "tcp://127.0.0.1:1", "--debug", "--timeout", "1s")
+        #expect(probe.exit == 2 || probe.exit == 64, "\(probe.stderr)")
+        let tcp = try await lab.moor("probe", "127.0.0.1:1", "--debug", "--timeout", "1s")
+        #expect(tcp.exit == 2, "a failed probe, not a usage error: \(tcp.stderr)")
+        #expect(tcp.stderr.contains("debug: probe 127.0.0.1:1"), "\(tcp.stderr)")
+        let demo = try await lab.moor("demo", "--debug", "--help")
+        #expect(demo.exit == 0 && demo.stdout.contains("--debug"))
     }
 
     @Test func mutatedLabFilesExit65WithAPosition() async throws {
@@ -144,6 +167,9 @@ import MoorTestSupport
         #expect(run.stdout.contains("applied expose:svc:k8s:443: repoint svc:k8s tcp/443"))
         #expect(run.stdout.contains("kubernetes-api  ok"))
         #expect(run.stdout.contains("v3.1.9, available; apps 3, synced 3, healthy 3"))
+        #expect(run.stdout.contains("docker driver, containerd runtime"), "the header says the runtime the plan shows")
+        #expect(run.stdout.contains("cp examples/homelab.yaml moor.yaml"), "the closing line points at the example")
+        #expect(!run.stdout.contains("more)"), "watch names every change it applies, not a count")
     }
 }
 

@@ -44,6 +44,14 @@ import MoorTestSupport
         let tagged = try await lab.moor("check", "--tag", "critical", "-o", "json").json()
         #expect((tagged["checks"] as? [[String: Any]])?.map { $0["name"] as? String } == ["broken"])
         #expect(try await lab.moor("check", "--only", "nope").exit == 64)
+        // Lists, as doctor --only takes them: comma-separated or repeated, the same.
+        for arguments in [["--only", "web,shell"], ["--only", "web", "--only", "shell"]] {
+            let listed = try await lab.moor(arguments: ["check", "-o", "json"] + arguments).json()
+            #expect((listed["checks"] as? [[String: Any]])?.map { $0["name"] as? String } == ["web", "shell"], "\(arguments)")
+        }
+        let tags = try await lab.moor(arguments: ["check", "--tag", "critical,web", "-o", "json"]).json()
+        #expect((tags["checks"] as? [[String: Any]])?.count == 2)
+        #expect(try await lab.moor("check", "--tag", "nope").exit == 64, "an unknown tag is a usage error, as an unknown name is")
 
         let junit = try await lab.moor("check", "-o", "junit")
         #expect(junit.stdout.hasPrefix(#"<?xml version="1.0" encoding="UTF-8"?>"#))

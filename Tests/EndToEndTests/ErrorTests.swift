@@ -82,14 +82,7 @@ import MoorTestSupport
     }
 
     @Test func aCorruptBackupStopsWithOneLineNamingTheFile() async throws {
-        let lab = try await MigrateTests.qemu2Lab(bigFile: false)
-        try lab.world.injectFault(tool: "minikube", match: "delete")
-        #expect(try await lab.moor("migrate").exit == 1)
-        let tar = lab.scratch.path + "/state/backups/1/hostpath.tar"
-        var data = try Data(contentsOf: URL(fileURLWithPath: tar))
-        let offset = try #require(data.range(of: Data("sqlite".utf8))).lowerBound
-        data[offset] = UInt8(ascii: "S")
-        try data.write(to: URL(fileURLWithPath: tar))
+        let (lab, tar) = try await MigrateTests.corruptedBackup()
         Self.expectUserError(try await lab.moor("migrate"), exit: 1, ["the backup \(tar)", "the cluster is not deleted"])
     }
 

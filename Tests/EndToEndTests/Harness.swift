@@ -66,6 +66,12 @@ final class Homelab: @unchecked Sendable {
     }
 
     @discardableResult
+    func moor(arguments: [String]) async throws -> Run {
+        let result = try await LocalRunner(environment: environment).run(Command(Self.moor, arguments, timeout: .seconds(60)))
+        return Run(exit: result.exitCode, stdout: result.stdoutText, stderr: result.stderrText)
+    }
+
+    @discardableResult
     func moorWith(_ extra: [String: String], _ arguments: String...) async throws -> Run {
         let result = try await LocalRunner(environment: environment.merging(extra) { _, new in new })
             .run(Command(Self.moor, arguments, timeout: .seconds(60)))

@@ -122,7 +122,9 @@ import MoorTestSupport
         #expect(archives.count == 2, "the faulted attempt and the one backup, both of the old cluster: \(archives.count)")
     }
 
-    @Test func aCorruptedBackupStopsTheMigrationBeforeTheDelete() async throws {
+    /// A migration stopped after its backup (the delete failed), and one byte of that backup
+    /// changed since: the lab and the archive's path.
+    static func corruptedBackup() async throws -> (Homelab, String) {
         let lab = try await Self.qemu2Lab(bigFile: false)
         try lab.world.injectFault(tool: "minikube", match: "delete")
         #expect(try await lab.moor("migrate").exit == 1)
@@ -131,6 +133,11 @@ import MoorTestSupport
         let offset = try #require(data.range(of: Data("sqlite".utf8))).lowerBound
         data[offset] = UInt8(ascii: "S")
         try data.write(to: URL(fileURLWithPath: tar))
+        return (lab, tar)
+    }
+
+    @Test func aCorruptedBackupStopsTheMigrationBeforeTheDelete() async throws {
+        let (lab, tar) = try await Self.corruptedBackup()
         let run = try await lab.moor("migrate")
         #expect(run.exit == 1)
         #expect(run.stderr.contains("the backup \(tar) does not match the volumes it was taken from: monitoring/grafana/ünïcødé 🚀.db differs"), "\(run.stderr)")

@@ -89,7 +89,18 @@ import MoorTestSupport
         #expect(lines.count == 1)
         #expect(lines[0].hasPrefix("moor.yaml:4:1: error: invalid YAML"))
         let duplicate = problems("version: 1\nversion: 1\n")
-        #expect(duplicate.count == 1 && duplicate[0].contains("duplicate"))
+        #expect(duplicate == ["moor.yaml:2:1: error: duplicate key `version` (first at line 1); keep one"], "at the duplicate")
+        let nested = problems("version: 1\ncluster:\n  name: a\n  cpus: 2\n  disk: 10g\n  name: b\n")
+        #expect(nested == ["moor.yaml:6:3: error: duplicate key `name` (first at line 3); keep one"])
+        let inList = problems("version: 1\nchecks:\n  - name: x\n    tcp: a:1\n  - name: y\n    tcp: b:1\n    name: z\n")
+        #expect(inList == ["moor.yaml:7:5: error: duplicate key `name` (first at line 5); keep one"])
+    }
+
+    @Test func aTabIsCalledATab() {
+        let indented = problems("version: 1\ncluster:\n\tname: a\n")
+        #expect(indented == ["moor.yaml:3:1: error: a tab character: YAML indents with spaces only; replace the tab with spaces"])
+        let deeper = problems("version: 1\ncluster:\n  apiServer:\n  \tport: 6443\n")
+        #expect(deeper.count == 1 && deeper[0].contains("a tab character"), "\(deeper)")
     }
 
     @Test func hostileInputIsRefusedWithAPosition() {
