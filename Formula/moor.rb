@@ -5,13 +5,12 @@
 # runs, and the shell completions moor generates.
 class Moor < Formula
   desc "Run a homelab's Kubernetes cluster from one declarative file"
-  homepage "https://github.com/moor-homelab/moor"
+  homepage "file://#{File.expand_path("..", __dir__)}/README.md"
   url File.expand_path("..", __dir__), using: :git, branch: "main"
   version "0.2.0"
-  license "MIT"
 
   depends_on xcode: ["16.3", :build]
-  depends_on :macos => :sequoia
+  depends_on macos: :sequoia
   uses_from_macos "sqlite"
 
   def install

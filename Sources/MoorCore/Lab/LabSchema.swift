@@ -7,7 +7,7 @@ import Foundation
 /// here. The loader checks more than a schema can (host references, conditions, sizes);
 /// the schema is the editor's half of that.
 public enum LabSchema {
-    public static let id = "https://github.com/moor-homelab/moor/raw/main/docs/moor.schema.json"
+    public static let id = "urn:moor:lab-file:v1"
 
     /// The schema as pretty-printed JSON with sorted keys, ending in a newline.
     public static var text: String {
