@@ -19,7 +19,7 @@ public struct ArgoWorkload: Sendable, Equatable {
     public var isReady: Bool { ready >= replicas }
 
     public static func parseList(_ json: String) throws -> [ArgoWorkload] {
-        guard let list = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else {
+        guard let list = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: Any] else {
             throw ToolOutputError(tool: "kubectl get deployments,statefulsets", problem: "expected a JSON list")
         }
         return (list["items"] as? [[String: Any]] ?? []).compactMap { item in
