@@ -70,10 +70,9 @@ struct ProbeSession {
             return result.fail(.setup, problem.message)
         } catch let missing as SystemRoots.Missing {
             return result.fail(.setup, missing.description)
-        } catch let failed as InspectionFailed {
-            return result.fail(.setup, "\(request.tls.caSource.map { "the CA file \($0)" } ?? "the CA") holds no usable PEM certificate (\(failed.message))")
         } catch {
-            return result.fail(.setup, "\(request.tls.caSource.map { "the CA file \($0)" } ?? "the CA") is not PEM certificates")
+            // The only other setup step that throws is reading the CA's certificates.
+            return result.fail(.setup, "\(request.tls.caSource.map { "the CA file \($0)" } ?? "the CA") holds no PEM certificate")
         }
         // Resolve.
         var clock = ContinuousClock.now

@@ -27,8 +27,6 @@ struct CheckCommand: AsyncParsableCommand {
     @Option(name: .customLong("tag"), help: "Run only checks with one of these tags: comma-separated or repeated.")
     var tagLists: [String] = []
 
-    var tags: [String] { CommaList.split(tagLists) }
-
     @Option(help: "How many checks run at once (default 64, at most a quarter of the open-file limit).")
     var concurrency: Int?
 
@@ -43,6 +41,7 @@ struct CheckCommand: AsyncParsableCommand {
         let lab = try LabFileReader.load(path)
         var checks = lab.checks
         let only = CommaList.split(onlyLists, known: Set(checks.map(\.name)))
+        let tags = CommaList.split(tagLists)
         let unknown = only.filter { name in !checks.contains { $0.name == name } }
         if !unknown.isEmpty {
             throw MoorError(.usage, "no check named \(unknown.map { "`\($0)`" }.joined(separator: ", ")) in \(path)")

@@ -40,7 +40,7 @@ public enum MoorExit {
             case .checksFailed: return (checksFailed, [])
             }
         }
-        let moor = Interrupted.means(error) && !(error is MoorError) ? MoorError(.interrupted, "interrupted") : MoorError.from(error)
+        let moor = MoorError.from(error)
         var lines: [String]
         switch moor.code {
         case .interrupted: lines = ["moor: interrupted"]

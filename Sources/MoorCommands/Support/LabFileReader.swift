@@ -27,10 +27,9 @@ enum LabFileReader {
 
     /// `cannot read X: Permission denied` → `permission denied`, without the path twice.
     static func reason(_ message: String, path: String) -> String {
-        for prefix in ["cannot read \(path): ", "\(path) "] where message.hasPrefix(prefix) {
-            let rest = message.dropFirst(prefix.count)
-            return rest.prefix(1).lowercased() + rest.dropFirst()
-        }
-        return message
+        let prefix = "cannot read \(path): "
+        guard message.hasPrefix(prefix) else { return message }
+        let rest = message.dropFirst(prefix.count)
+        return rest.prefix(1).lowercased() + rest.dropFirst()
     }
 }

@@ -230,4 +230,10 @@ extension LabFile {
 
     /// Why there is no kubectl context, for messages.
     public static let noKubectlContext = "no kube context: set `kubeContext` (or `remoteAccess.context`) in the lab file"
+
+    /// `kubectlContext`, or the error that says how to give one.
+    public func requiredKubectlContext() throws -> String {
+        guard let context = kubectlContext else { throw MoorError(.invalidInput, Self.noKubectlContext) }
+        return context
+    }
 }

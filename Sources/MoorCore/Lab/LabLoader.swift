@@ -55,18 +55,18 @@ public enum LabLoader {
     }
 
     /// Where `key` appears again in the mapping whose first occurrence is at `first`: the next
-    /// line at the same column starting with `key:`, before the mapping ends (a line less
-    /// indented).
+    /// line whose key starts at the same column, before the mapping ends (a line that starts
+    /// further left: a dedent, or the `- ` of the next list item).
     static func repeated(key: String, after first: SourcePosition, in text: String) -> SourcePosition? {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         guard first.line >= 1, first.line <= lines.count else { return nil }
         let column = first.column
         for index in first.line..<lines.count {
             let line = lines[index]
-            let indent = line.prefix { $0 == " " || $0 == "-" }.count
+            let indent = line.prefix { $0 == " " }.count
             let body = line.dropFirst(indent)
             if body.isEmpty || body.hasPrefix("#") { continue }
-            if indent + 1 < column, !line.hasPrefix(String(repeating: " ", count: max(0, column - 1))) { return nil }
+            if indent + 1 < column { return nil }
             guard indent + 1 == column else { continue }
             for candidate in [key, "\"\(key)\"", "'\(key)'"] where body.hasPrefix(candidate) {
                 let rest = body.dropFirst(candidate.count).drop { $0 == " " }

@@ -50,12 +50,7 @@ struct KubeAccess: Sendable {
     let lab: LabFile
     let context: MoorContext
 
-    var kubeContext: String {
-        get throws {
-            guard let context = lab.kubectlContext else { throw MoorError(.invalidInput, LabFile.noKubectlContext) }
-            return context
-        }
-    }
+    var kubeContext: String { get throws { try lab.requiredKubectlContext() } }
 
     func output(_ arguments: [String], timeout: Duration = .seconds(60)) async throws -> String {
         try await KubectlRun.output(Command("kubectl", KubectlGitOps.base(kubeContext) + arguments, timeout: timeout),

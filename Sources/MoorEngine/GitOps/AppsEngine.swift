@@ -52,12 +52,7 @@ public struct AppsEngine: Sendable {
     }
 
     /// The lab's kubectl context (`LabFile.kubectlContext`); never kubectl's current one.
-    public var kubeContext: String {
-        get throws {
-            guard let context = lab.kubectlContext else { throw MoorError(.invalidInput, LabFile.noKubectlContext) }
-            return context
-        }
-    }
+    public var kubeContext: String { get throws { try lab.requiredKubectlContext() } }
 
     public func applications() async throws -> [Application] {
         let output = try await KubectlRun.output(KubectlGitOps.listApplications(context: kubeContext, namespace: spec.namespace),

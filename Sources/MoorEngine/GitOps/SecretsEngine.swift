@@ -31,12 +31,7 @@ public struct SecretsEngine: Sendable {
         self.context = context
     }
 
-    var kubeContext: String {
-        get throws {
-            guard let context = lab.kubectlContext else { throw MoorError(.invalidInput, LabFile.noKubectlContext) }
-            return context
-        }
-    }
+    var kubeContext: String { get throws { try lab.requiredKubectlContext() } }
     var baseDirectory: String { (labPath as NSString).deletingLastPathComponent }
 
     func path(_ template: String) -> String {
