@@ -9,6 +9,9 @@ struct MinikubeStandIn {
         let flags = Flags(arguments: arguments)
         let name = flags.value("--profile", short: "-p") ?? "minikube"
         var world = store.load()
+        if let engine = world.realEngine {
+            return try runReal(arguments, name: name, flags: flags, stdin: stdin, nodes: RealNodes(engine: engine))
+        }
         switch arguments.first {
         case "profile" where arguments.dropFirst().first == "list":
             return Outcome(stdout: MinikubeJSON.profileList(world))

@@ -80,3 +80,11 @@ struct NodeShellError: Error, CustomStringConvertible {
     var description: String { message }
 }
 
+
+/// One process run to its end, for the stand-ins and the tests that drive real tools beside
+/// them (the real `docker`): an argv, stdin as bytes, output kept whole.
+public enum NodeProcess {
+    public static func run(_ executable: String, _ arguments: [String], stdin: Data) throws -> Outcome {
+        try NodeShell.exec(executable, arguments, stdin: stdin)
+    }
+}

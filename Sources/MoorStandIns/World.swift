@@ -32,6 +32,23 @@ public struct World: Codable, Sendable {
         public var TCP: [String: Handler]?
     }
 
+    /// A real Docker engine the nodes are containers of (RealNodes); nil: pretend nodes under `nodes/`.
+    public struct RealEngine: Codable, Sendable {
+        /// The node image (scripts/test-engines builds `local/moor-node:test`).
+        public var image: String
+        /// The user-defined network every node joins (the test's, with its registry).
+        public var network: String
+        /// Extra labels on what the stand-in creates (`moor-test=1`, so leftovers can be found).
+        public var labels: [String]
+
+        public init(image: String, network: String, labels: [String] = []) {
+            self.image = image
+            self.network = network
+            self.labels = labels
+        }
+    }
+
+    public var realEngine: RealEngine?
     public var dockerRunning = true
     public var dockerMemTotal = 12 << 30
     public var nextHostPort = 32768

@@ -37,7 +37,7 @@ enum Planner {
         plan.add(cluster)
         let upstream = UpstreamChanges(cluster.changes)
         let runtime = spec.containerRuntime ?? observation.cluster.config?.containerRuntime ?? "docker"
-        if !spec.registryMirrors.isEmpty {
+        do {
             plan.add(MirrorDiff.diff(spec, ObservedMirrors(files: observation.mirrorFiles, runtime: runtime, storageDriver: observation.nodeStorageDriver),
                                      upstream: upstream))
         }
@@ -159,6 +159,35 @@ enum Planner {
         #expect(Planner.plan(lab, observation).changes.first?.action == .update)
         observation.mirrorFiles?[quay] = nil
         #expect(Planner.plan(lab, observation).changes.first?.action == .create)
+    }
+
+    @Test func aMirrorTheLabDroppedIsRemovedOnlyIfMoorWroteIt() throws {
+        var observation = inSyncObservation()
+        var smaller = lab
+        smaller.cluster?.registryMirrors.removeAll { $0.registry == "quay.io" || $0.registry == "ghcr.io" }
+        // ghcr.io's file is not moor's (a user wrote it): it stays.
+        observation.mirrorFiles?[HostsToml.path(for: "ghcr.io")] = "server = \"https://ghcr.io\"\n"
+        observation.mirrorFiles?[HostsToml.path(for: "registry.local:5000")] = HostsToml.render(
+            RegistryMirror(registry: "registry.local:5000", mirror: "http://registry.local:5000"))
+        let plan = Planner.plan(smaller, observation)
+        #expect(plan.changes.map(\.resource) == ["mirror:quay.io", "mirror:registry.local:5000"])
+        #expect(plan.changes.map(\.action) == [.remove, .remove])
+        #expect(plan.changes.first?.summary.contains("/etc/containerd/certs.d/quay.io/hosts.toml") == true)
+        // No mirrors at all: every file moor wrote goes, and nothing warns about the runtime.
+        smaller.cluster?.registryMirrors = []
+        observation.nodeStorageDriver = "overlay2 [[\"Backing Filesystem\",\"extfs\"]]"
+        let none = Planner.plan(smaller, observation)
+        #expect(none.changes.filter { $0.action == .remove }.count == 4)
+        #expect(none.warnings.isEmpty)
+    }
+
+    @Test func grepOutputKeepsHostsTomlFilesNotAskedForByName() {
+        let output = "/etc/containerd/certs.d/registry.local:5000/hosts.toml:server = \"x\"\n/etc/containerd/certs.d/docker.io/hosts.toml:a\n/etc/containerd/certs.d/docker.io/hosts.toml:b\n"
+        let files = GrepFiles.parse(output, paths: ["/etc/containerd/certs.d/docker.io/hosts.toml"], endingIn: "/hosts.toml")
+        #expect(files == ["/etc/containerd/certs.d/registry.local:5000/hosts.toml": "server = \"x\"\n",
+                          "/etc/containerd/certs.d/docker.io/hosts.toml": "a\nb\n"])
+        #expect(HostsToml.registry(at: "/etc/containerd/certs.d/registry.local:5000/hosts.toml") == "registry.local:5000")
+        #expect(HostsToml.registry(at: "/etc/containerd/certs.d/a/b/hosts.toml") == nil)
     }
 
     @Test func dockerRuntimeWithoutTheImageStoreWarns() {

@@ -2,7 +2,7 @@
 /// says which resource; `fields` are for people (plan text, JSON) and never an input to apply.
 public struct Change: Sendable, Equatable, Codable {
     public enum Action: String, Sendable, Codable {
-        case create, start, recreate, update
+        case create, start, recreate, update, remove
     }
 
     public var id: ResourceID

@@ -8,8 +8,23 @@ public enum HostsToml {
         "\(certsDirectory)/\(registry)/hosts.toml"
     }
 
+    static let header = "# Managed by moor: edits here are replaced on the next `moor up`."
+
+    /// The registry a hosts.toml path is for (`…/certs.d/docker.io/hosts.toml` → `docker.io`).
+    public static func registry(at path: String) -> String? {
+        let prefix = certsDirectory + "/", suffix = "/hosts.toml"
+        guard path.hasPrefix(prefix), path.hasSuffix(suffix), path.count > prefix.count + suffix.count else { return nil }
+        let registry = String(path.dropFirst(prefix.count).dropLast(suffix.count))
+        return registry.contains("/") ? nil : registry
+    }
+
+    /// Whether moor wrote this file (its first line is moor's header).
+    public static func isManaged(_ text: String) -> Bool {
+        text.split(separator: "\n", maxSplits: 1).first.map(String.init) == header
+    }
+
     public static func render(_ mirror: RegistryMirror) -> String {
-        var lines = ["# Managed by moor: edits here are replaced on the next `moor up`.",
+        var lines = [header,
                      "server = \(string(mirror.server))",
                      "",
                      "[host.\(string(mirror.mirror))]",

@@ -20,7 +20,8 @@ public enum MirrorDiff {
         for mirror in spec.registryMirrors {
             plan.add(change(mirror, files: files), or: .mirror(registry: mirror.registry))
         }
-        if let warning = runtimeWarning(observed) { plan.warnings.append(warning) }
+        plan.changes += removals(spec, files: files)
+        if !spec.registryMirrors.isEmpty, let warning = runtimeWarning(observed) { plan.warnings.append(warning) }
         return plan
     }
 
@@ -38,6 +39,19 @@ public enum MirrorDiff {
         if HostsToml.isEquivalent(current, to: mirror) { return nil }
         return Change(id, action: .update, summary: "rewrite \(path): it differs from the lab file",
                       fields: ["file": FieldChange(from: "differs", to: path)])
+    }
+
+    /// A hosts.toml moor wrote (it starts with moor's header) for a registry the lab file no
+    /// longer lists: containerd would keep using that mirror, so it goes. Files moor did not
+    /// write (kicbase's own docker.io one, a user's) are left alone.
+    static func removals(_ spec: ClusterSpec, files: [String: String]?) -> [Change] {
+        let listed = Set(spec.registryMirrors.map(\.registry))
+        return (files ?? [:]).keys.sorted().compactMap { path in
+            guard let registry = HostsToml.registry(at: path), !listed.contains(registry), HostsToml.isManaged(files?[path] ?? "") else { return nil }
+            return Change(.mirror(registry: registry), action: .remove,
+                          summary: "remove \(path): moor wrote it and the lab file no longer lists a mirror for \(registry)",
+                          fields: ["file": FieldChange(from: path, to: "absent")])
+        }
     }
 
     /// With the docker runtime, kubelet pulls go through dockerd, which reads hosts.toml only

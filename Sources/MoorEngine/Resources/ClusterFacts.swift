@@ -37,7 +37,7 @@ extension ObservationSession {
                 throw MoorError.toolFailed(command, result, host: label)
             }
             let paths = spec.registryMirrors.map { HostsToml.path(for: $0.registry) } + [NodeCommands.apiServerCertificate]
-            return GrepFiles.parse(result.stdoutText, paths: paths)
+            return GrepFiles.parse(result.stdoutText, paths: paths, endingIn: "/hosts.toml")
         }
     }
 

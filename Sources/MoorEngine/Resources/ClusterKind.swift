@@ -59,7 +59,7 @@ struct ClusterKind: ResourceKind {
             _ = try await runner.output(Minikube.delete(profile: spec.name), host: label)
             progress.note("creating cluster \(spec.name) (minikube start; this takes a few minutes)")
             _ = try await runner.output(Minikube.start(spec), host: label)
-        case .update:
+        case .update, .remove:
             break
         }
     }

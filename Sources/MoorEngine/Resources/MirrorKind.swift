@@ -18,7 +18,7 @@ struct MirrorKind: ResourceKind {
         let cluster = try await session.cluster(spec)
         let runtime = spec.containerRuntime ?? cluster.config?.containerRuntime ?? "docker"
         guard cluster.state == .running || cluster.state == .error else { return ObservedMirrors(files: nil, runtime: runtime) }
-        async let driver = runtime == "docker" ? session.storageDriver(spec) : nil
+        async let driver = runtime == "docker" && !spec.registryMirrors.isEmpty ? session.storageDriver(spec) : nil
         let files = try await session.nodeFiles(spec).filter { $0.key != NodeCommands.apiServerCertificate }
         return ObservedMirrors(files: files, runtime: runtime, storageDriver: try await driver)
     }
@@ -39,21 +39,32 @@ struct MirrorKind: ResourceKind {
             try apply.run.addFollowUp(kind: Self.restartContainerd, resource: ResourceID.cluster.description,
                                       detail: "containerd in node \(spec.name) reloads registry hosts")
         }
-        for mirror in changes.compactMap(mirror) {
-            let path = HostsToml.path(for: mirror.registry)
-            apply.context.progress.note("writing \(path)")
-            let write = Minikube.ssh(profile: spec.name, NodeCommands.writeFile(path), stdin: Array(HostsToml.render(mirror).utf8))
-            _ = try await runner.output(write, host: label)
+        for change in changes {
+            guard case .mirror(let registry) = change.id else { continue }
+            let path = HostsToml.path(for: registry)
+            if change.action == .remove {
+                apply.context.progress.note("removing \(path)")
+                _ = try await runner.output(Minikube.ssh(profile: spec.name, NodeCommands.removeFile(path)), host: label)
+            } else if let mirror = mirror(change) {
+                apply.context.progress.note("writing \(path)")
+                let write = Minikube.ssh(profile: spec.name, NodeCommands.writeFile(path), stdin: Array(HostsToml.render(mirror).utf8))
+                _ = try await runner.output(write, host: label)
+            }
         }
     }
 
     func journal(_ change: Change, observed: ObservedMirrors) -> (before: String?, after: String?) {
+        if change.action == .remove, case .mirror(let registry) = change.id {
+            return (observed.files?[HostsToml.path(for: registry)], nil)
+        }
         guard let mirror = mirror(change) else { return (nil, nil) }
         return (observed.files?[HostsToml.path(for: mirror.registry)], HostsToml.render(mirror))
     }
 
     func notTaken(_ change: Change, remaining: Change, now: ObservedMirrors) -> String {
-        let path = mirror(change).map { HostsToml.path(for: $0.registry) } ?? change.resource
+        guard case .mirror(let registry) = change.id else { return "\(change.resource) was not changed in node \(spec.name)" }
+        let path = HostsToml.path(for: registry)
+        if change.action == .remove { return "\(path) in node \(spec.name) is still there after moor removed it" }
         return "\(path) in node \(spec.name) does not hold what moor wrote; run `minikube ssh -p \(spec.name) -- cat \(path)`"
     }
 

@@ -7,7 +7,8 @@ public enum ResourceKinds {
         var kinds: [any ResourceKind] = []
         if let cluster = lab.cluster {
             kinds.append(ClusterKind(spec: cluster))
-            if !cluster.registryMirrors.isEmpty { kinds.append(MirrorKind(spec: cluster)) }
+            // Also with no mirrors listed: a hosts.toml moor wrote for one the lab dropped goes.
+            kinds.append(MirrorKind(spec: cluster))
             if let expose = lab.expose?.tailscale {
                 let host = expose.host ?? cluster.host
                 kinds.append(ExposeKind(spec: expose, cluster: cluster, hostLabel: lab.host(named: host).ssh != nil ? host : nil))

@@ -73,6 +73,11 @@ public enum NodeCommands {
         ["sudo", "sh", "-c", writeScript, "sh", path]
     }
 
+    /// Removes a file (absent is fine). The script is constant; the path is `$1`.
+    public static func removeFile(_ path: String) -> [String] {
+        ["sudo", "sh", "-c", #"rm -f "$1""#, "sh", path]
+    }
+
     static let writeScript = #"set -e; mkdir -p "$(dirname "$1")"; cat > "$1.moor-tmp"; chmod 0644 "$1.moor-tmp"; mv -f "$1.moor-tmp" "$1""#
 
     /// The node's dockerd storage driver: `overlay2`, or `overlayfs` with the containerd image store.
