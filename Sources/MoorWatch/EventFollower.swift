@@ -17,6 +17,8 @@ public struct EventFollower: Sendable {
     /// starts, and the exposure must follow its new port within 2 s of that event.
     var initialBackoff: Duration = .milliseconds(250)
     var maximumBackoff: Duration = .seconds(1)
+    /// A stream that follows an ended one and runs this long means Docker answers again.
+    var reconnectedAfter: Duration = .seconds(1)
 
     public init(profile: String, runner: any CommandRunner, clock: any MoorClock, log: WatchLog) {
         self.profile = profile
@@ -31,8 +33,12 @@ public struct EventFollower: Sendable {
         return DockerEvent.since(nanoseconds: nanos)
     }
 
-    /// Runs until cancelled, calling `handle` with each new event of the profile's container.
-    public func run(restarted: @escaping @Sendable () -> Void = {}, _ handle: @escaping @Sendable (DockerEvent) async -> Void) async {
+    /// Runs until cancelled, calling `handle` with each new event of the profile's container,
+    /// and `reconnected` once a stream after an ended one has run for `reconnectedAfter`:
+    /// Docker is back, and what happened while it was away (the node container stopped
+    /// with it; its events are gone with the daemon's memory) is for a reconcile to find.
+    public func run(restarted: @escaping @Sendable () -> Void = {}, reconnected: @escaping @Sendable () -> Void = {},
+                    _ handle: @escaping @Sendable (DockerEvent) async -> Void) async {
         let seen = SeenEvents()
         // The first stream starts `--since` now as well: an event between starting the
         // process and docker subscribing it would otherwise be lost.
@@ -40,11 +46,17 @@ public struct EventFollower: Sendable {
         var backoff = initialBackoff
         var lastReason = ""
         var repeats = 0
+        var ended = false
         while !Task.isCancelled {
             let since = await seen.since ?? started
             let streamStart = clock.now
             let command = Docker.events(profile: profile, since: since)
             var reason: String
+            let reconnect: Task<Void, Never>? = ended ? Task { [clock, reconnectedAfter] in
+                do { try await clock.sleep(for: reconnectedAfter) } catch { return }
+                reconnected()
+            } : nil
+            defer { reconnect?.cancel() }
             do {
                 let result = try await runner.stream(command) { line in
                     guard let event = DockerEvent.parse(line), event.type == "container",
@@ -58,7 +70,9 @@ public struct EventFollower: Sendable {
             } catch {
                 reason = "could not run: \(error)"
             }
+            reconnect?.cancel()
             if Task.isCancelled { return }
+            ended = true
             restarted()
             if await seen.takeDelivered() || clock.now - streamStart > .seconds(60) { backoff = initialBackoff }
             // While Docker is down the same failure repeats every second: said once a minute.

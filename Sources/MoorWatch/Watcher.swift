@@ -137,7 +137,10 @@ public final class Watcher: Service, Sendable {
         let settle = settings.settleDelay
         let clock = context.clock
         let pending = SettlePending()
-        await follower.run(restarted: { [metrics] in metrics.eventStreamRestarted() }) { [log] event in
+        await follower.run(restarted: { [metrics] in metrics.eventStreamRestarted() }, reconnected: { [log] in
+            log.event("docker answers again; re-syncing cluster \(cluster.name)")
+            trigger.yield("docker answers again")
+        }) { [log] event in
             switch event.action {
             case "start", "unpause":
                 log.event("container \(cluster.name): \(event.action); re-syncing")

@@ -46,6 +46,41 @@ import MoorTestSupport
         #expect(abs(first - Date().timeIntervalSince1970) < 10)
         #expect(calls.dropFirst().first?.suffix(2) == ["--since", "1764384001.000000000"])
     }
+
+    /// Docker down: `docker events` fails at once, again and again. Then a stream stays up:
+    /// Docker is back, and the follower says so once (watch re-syncs), not for the first stream.
+    @Test func aStreamThatStaysUpAfterFailuresMeansDockerIsBack() async throws {
+        final class Streams: CommandRunner, @unchecked Sendable {
+            let lock = NSLock()
+            var count = 0
+            func run(_ command: Command) async throws -> CommandResult { CommandResult(exitCode: 1, stdout: [], stderr: []) }
+            func stream(_ command: Command, line: @escaping @Sendable (String) async -> Void) async throws -> CommandResult {
+                let n = lock.withLock { count += 1; return count }
+                // 1: up a while, then ends (Docker quits); 2, 3: refused at once; 4: up.
+                if n == 1 || n == 4 { try await Task.sleep(for: .milliseconds(n == 1 ? 300 : 5000)) }
+                return CommandResult(exitCode: 1, stdout: [], stderr: Array("Cannot connect to the Docker daemon\n".utf8))
+            }
+        }
+        final class Count: @unchecked Sendable {
+            let lock = NSLock()
+            var value = 0
+            func add() { lock.withLock { value += 1 } }
+            var current: Int { lock.withLock { value } }
+        }
+        let runner = Streams()
+        let reconnected = Count()
+        var follower = EventFollower(profile: "minikube", runner: runner, clock: SystemClock(), log: WatchLog(write: { _ in }))
+        follower.initialBackoff = .milliseconds(10)
+        follower.maximumBackoff = .milliseconds(20)
+        follower.reconnectedAfter = .milliseconds(200)
+        let task = Task { await follower.run(reconnected: { reconnected.add() }) { _ in } }
+        for _ in 0..<300 where reconnected.current == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        try await Task.sleep(for: .milliseconds(300))
+        task.cancel()
+        await task.value
+        #expect(reconnected.current == 1)
+        #expect(runner.lock.withLock { runner.count } == 4)
+    }
 }
 
 /// What watch does with each kind of plan.

@@ -1,0 +1,117 @@
+import Foundation
+import Testing
+import MoorCore
+import MoorStandIns
+import MoorSystem
+import MoorTestSupport
+
+/// `moor watch` against the real engine: the node container restarted, and dockerd itself.
+extension RealEngineTests {
+    /// The `start` events of the node after `since` (seconds), as dockerd recorded them.
+    static func startEvents(_ engine: EngineLab, since: Double) throws -> [Int64] {
+        let out = try RealEngine.dockerOK(["events", "--since", String(format: "%.3f", since), "--until", String(format: "%.3f", Date().timeIntervalSince1970),
+                                           "--filter", "container=\(engine.profile)", "--filter", "event=start", "--format", "{{.TimeNano}}"])
+        return out.split(separator: "\n").compactMap { Int64($0) }
+    }
+
+    @Test func watchFollowsARealContainerRestartWithinThreeSeconds() async throws {
+        let engine = try EngineLab { EngineLab.text(profile: $0, watch: "  reconcile: 10m\n") }
+        defer { engine.close() }
+        #expect(try await engine.lab.moor("up").exit == 0)
+        let watch = try WatchRun(engine.lab)
+        #expect(await WatchRun.eventually { watch.log.contains("watching") }, "\(watch.log)")
+        try await Task.sleep(for: .seconds(1))   // the first reconcile settles (nothing to do)
+        let before = Date().timeIntervalSince1970
+        let old = try #require(try engine.hostPort())
+        try RealEngine.dockerOK(["restart", "--time", "1", engine.profile])
+        let port = try #require(try engine.hostPort())
+        #expect(port != old)
+        let synced = await WatchRun.eventually(.seconds(10)) { engine.serveTarget == "localhost:\(port)" }
+        let at = Date().timeIntervalSince1970
+        #expect(synced, "\(watch.log)")
+        let start = try #require(try Self.startEvents(engine, since: before).last)
+        let latency = at - Double(start) / 1e9
+        print("real-engine: the tailnet followed `docker restart` \(String(format: "%.0f", latency * 1000)) ms after the start event")
+        #expect(latency < 3, "the tailnet forwarded to the new port \(latency) s after the real start event")
+        #expect(watch.log.contains("container \(engine.profile): start; re-syncing"), "\(watch.log)")
+        #expect(await watch.stop().status == 0)
+    }
+
+    @Test func watchFollowsADockerdRestartAndAutoStartsTheNode() async throws {
+        let engine = try EngineLab { EngineLab.text(profile: $0, watch: "  reconcile: 10m\n") }
+        defer { engine.close() }
+        #expect(try await engine.lab.moor("up").exit == 0)
+        let watch = try WatchRun(engine.lab)
+        try await Task.sleep(for: .seconds(1))
+        let old = try #require(try engine.hostPort())
+        let restart = ContinuousClock.now
+        try DockerDaemon.restart()
+        // The node stopped with dockerd (no live-restore, no restart policy); watch starts it.
+        let started = await WatchRun.eventually(.seconds(30)) { (try? engine.hostPort()) != nil && engine.serveTarget != "localhost:\(old)" }
+        let took = ContinuousClock.now - restart
+        #expect(started, "\(watch.log)")
+        let port = try #require(try engine.hostPort())
+        #expect(engine.serveTarget == "localhost:\(port)")
+        print("real-engine: after a dockerd restart the tailnet followed the node's new port \(took) after dockerd was told to stop")
+        #expect(watch.log.contains("docker events for \(engine.profile) ended"), "\(watch.log)")
+        #expect(engine.lab.calls(["minikube", "start", "-p", engine.profile]).count == 2, "the creating up, then watch's start")
+        #expect(await watch.stop().status == 0)
+    }
+
+    @Test func withoutAutoStartADockerdRestartAlertsOnceAndAStartIsFollowed() async throws {
+        let ntfy = try await HTTPRecorder(status: 200)
+        let engine = try EngineLab { EngineLab.text(profile: $0, watch: """
+              reconcile: 10m
+              autoStart: false
+              alerts:
+                failureThreshold: 1
+                ntfy:
+                  url: http://127.0.0.1:\(ntfy.port)
+                  topic: homelab
+
+            """) }
+        defer { engine.close() }
+        #expect(try await engine.lab.moor("up").exit == 0)
+        let watch = try WatchRun(engine.lab)
+        try await Task.sleep(for: .seconds(1))
+        try DockerDaemon.restart()
+        #expect(await WatchRun.eventually(.seconds(20)) { !ntfy.requests.isEmpty }, "\(watch.log)")
+        try await Task.sleep(for: .seconds(4))   // the stop's and the reconnect's reconciles: one alert
+        let titles = ntfy.requests.compactMap { $0.json?["title"] as? String }
+        #expect(titles == ["moor: cluster-stopped failing"], "\(titles) \(watch.log)")
+        #expect(engine.lab.calls(["minikube", "start"]).count == 1, "watch started the cluster with autoStart off")
+        #expect(try engine.hostPort() == nil)
+        // Someone starts it: watch follows the new port.
+        try RealEngine.dockerOK(["start", engine.profile])
+        let port = try #require(try engine.hostPort())
+        #expect(await WatchRun.eventually(.seconds(10)) { engine.serveTarget == "localhost:\(port)" }, "\(watch.log)")
+        #expect(await watch.stop().status == 0)
+    }
+}
+
+/// The dockerd `scripts/test-engines` started: stopped by its PID, started again by the script.
+enum DockerDaemon {
+    static var directory: String { RealEngine.environment["MOOR_ENGINES_DIR"] ?? "/tmp/moor-engines" }
+    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("scripts/test-engines").path
+
+    static func restart() throws {
+        let text = try String(contentsOfFile: directory + "/dockerd.pid", encoding: .utf8)
+        guard let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw MoorError(.unavailable, "no dockerd pid in \(directory)/dockerd.pid (dockerd is not the one scripts/test-engines started)")
+        }
+        kill(pid, SIGTERM)
+        let deadline = Date().addingTimeInterval(20)
+        while kill(pid, 0) == 0, Date() < deadline { usleep(50_000) }
+        // Output to a file, not a pipe: the dockerd it starts would hold a pipe open forever.
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["bash", script, "up"]
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw MoorError(.toolFailed, "scripts/test-engines up exited \(process.terminationStatus); see \(directory)/dockerd.log") }
+    }
+}
