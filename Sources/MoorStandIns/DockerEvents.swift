@@ -1,8 +1,8 @@
 import Foundation
 
 /// The stand-in Docker's event log: `events.jsonl` in the world directory, one event a line
-/// in the shape of the newer Engine API (`Type`, `Action`, `Actor`, `scope`, `time`,
-/// `timeNano`; see Tests/Fixtures/docker/events.minikube-container.DERIVED.jsonl), and
+/// in the shape a real engine prints (Tests/Fixtures/docker/real-engine: the deprecated
+/// `status`, `id`, `from`, then `Type`, `Action`, `Actor`, `scope`, `time`, `timeNano`), and
 /// `events.generation`, which a Docker restart bumps: every `docker events` then ends, as
 /// the real stream does when the daemon goes away.
 public enum DockerEvents {
@@ -10,19 +10,23 @@ public enum DockerEvents {
     static func generationPath(_ store: WorldStore) -> String { store.directory + "/events.generation" }
 
     /// Appends an event of minikube's node container for `profile`.
-    public static func append(_ action: String, profile: String, store: WorldStore, exitCode: Int? = nil) {
+    public static let image = "gcr.io/k8s-minikube/kicbase:v0.0.48"
+
+    public static func append(_ action: String, profile: String, store: WorldStore, exitCode: Int? = nil, signal: Int? = nil) {
         let now = Date().timeIntervalSince1970
         let nano = Int64(now * 1_000_000_000)
         var attributes: [String: String] = [
             "created_by.minikube.sigs.k8s.io": "true",
-            "image": "gcr.io/k8s-minikube/kicbase:v0.0.48",
+            "image": image,
             "mode.minikube.sigs.k8s.io": profile,
             "name": profile,
             "name.minikube.sigs.k8s.io": profile,
             "role.minikube.sigs.k8s.io": "",
         ]
         if let exitCode { attributes["exitCode"] = "\(exitCode)" }
+        if let signal { attributes["signal"] = "\(signal)" }
         let event: [String: Any] = [
+            "status": action, "id": containerID(profile), "from": image,
             "Type": "container", "Action": action, "scope": "local",
             "Actor": ["ID": containerID(profile), "Attributes": attributes],
             "time": nano / 1_000_000_000, "timeNano": nano,
@@ -94,7 +98,7 @@ public enum DockerEvents {
                 offset = lastNewline + 1
             }
             if generation(store) != startGeneration || !store.load().dockerRunning {
-                return Outcome(1, stderr: "error during connect: Get \"http://%2Fvar%2Frun%2Fdocker.sock/v1.51/events\": unexpected EOF\n")
+                return Outcome(1, stderr: "unexpected EOF\n")
             }
             usleep(50_000)
         }

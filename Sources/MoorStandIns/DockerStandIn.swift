@@ -24,6 +24,12 @@ struct DockerStandIn {
                 return Outcome(stdout: "0.0.0.0:\(port)\n[::]:\(port)\n")
             }
             return Outcome(stdout: "\(profile.listenAddress.isEmpty ? "127.0.0.1" : profile.listenAddress):\(port)\n")
+        case let verb? where verb == "inspect" || (verb == "container" && arguments.dropFirst().first == "inspect"):
+            let names = arguments.drop { $0 != "inspect" }.dropFirst().filter { !$0.hasPrefix("-") }
+            guard let name = names.first, let profile = world.profiles[name] else {
+                return Outcome(1, stdout: "[]\n", stderr: "Error: No such object: \(names.first ?? "")\n")
+            }
+            return Outcome(stdout: JSONText.array([DockerInspect.container(name, profile)]).indented() + "\n")
         case "info":
             let format = Flags(arguments: arguments).value("--format", short: "-f") ?? ""
             if format == "{{.MemTotal}}" { return Outcome(stdout: "\(world.dockerMemTotal)\n") }

@@ -41,6 +41,7 @@ struct MinikubeStandIn {
             world.profiles[name]?.state = "Stopped"
             world.profiles[name]?.hostPort = nil
             try store.save(world)
+            DockerEvents.append("kill", profile: name, store: store, signal: 15)
             DockerEvents.append("die", profile: name, store: store, exitCode: 130)
             DockerEvents.append("stop", profile: name, store: store)
             return Outcome(stdout: "* 1 node stopped.\n")

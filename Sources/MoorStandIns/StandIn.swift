@@ -90,6 +90,7 @@ public enum StandIn {
             world.profiles[profile]?.state = "Stopped"
             world.profiles[profile]?.hostPort = nil
         }
+        DockerEvents.append("kill", profile: profile, store: store, signal: 9)
         DockerEvents.append("die", profile: profile, store: store, exitCode: 137)
         DockerEvents.append("stop", profile: profile, store: store)
     }
