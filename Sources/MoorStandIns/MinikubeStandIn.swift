@@ -9,15 +9,19 @@ struct MinikubeStandIn {
         let flags = Flags(arguments: arguments)
         let name = flags.value("--profile", short: "-p") ?? "minikube"
         var world = store.load()
-        if let engine = world.realEngine {
-            return try runReal(arguments, name: name, flags: flags, stdin: stdin, nodes: RealNodes(engine: engine))
-        }
+        let nodes = world.realEngine.map(RealNodes.init)
+        if let nodes { try nodes.refresh(&world) }
         switch arguments.first {
         case "profile" where arguments.dropFirst().first == "list":
             return Outcome(stdout: MinikubeJSON.profileList(world))
         case "status":
             guard let profile = world.profiles[name] else { return notFound(name, json: flags.value("--output", short: "-o") == "json") }
             return MinikubeJSON.status(name: name, profile)
+        default:
+            break
+        }
+        if let nodes { return try runReal(arguments, name: name, flags: flags, stdin: stdin, world: world, nodes: nodes) }
+        switch arguments.first {
         case "start":
             guard world.dockerRunning else {
                 return Outcome(69, stderr: "X Exiting due to PROVIDER_DOCKER_NOT_RUNNING: \(DockerStandIn.daemonDown)")

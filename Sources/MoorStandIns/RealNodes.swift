@@ -117,16 +117,10 @@ struct RealNodes {
 }
 
 extension MinikubeStandIn {
-    /// The commands of `run`, against the real engine.
-    func runReal(_ arguments: [String], name: String, flags: Flags, stdin: Data, nodes: RealNodes) throws -> Outcome {
-        var world = store.load()
-        try nodes.refresh(&world)
+    /// The commands of `run` that change the node, against the real engine (`world` refreshed from it).
+    func runReal(_ arguments: [String], name: String, flags: Flags, stdin: Data, world: World, nodes: RealNodes) throws -> Outcome {
+        var world = world
         switch arguments.first {
-        case "profile" where arguments.dropFirst().first == "list":
-            return Outcome(stdout: MinikubeJSON.profileList(world))
-        case "status":
-            guard let profile = world.profiles[name] else { return notFound(name, json: flags.value("--output", short: "-o") == "json") }
-            return MinikubeJSON.status(name: name, profile)
         case "start":
             guard nodes.engineAnswers else {
                 return Outcome(69, stderr: "X Exiting due to PROVIDER_DOCKER_NOT_RUNNING: \(DockerStandIn.daemonDown)")

@@ -29,7 +29,12 @@ final class Homelab: @unchecked Sendable {
     }()
 
     static var moor: String { buildDirectory + "/moor" }
-    static var standIn: String { buildDirectory + "/moor-standin" }
+    /// The stand-ins are test tools, not what users run: `$MOOR_TEST_STANDIN` (scripts/test
+    /// points it at the debug build's, so the release phase builds only `moor`), else beside `moor`.
+    static var standIn: String {
+        if let path = ProcessInfo.processInfo.environment["MOOR_TEST_STANDIN"], !path.isEmpty { return path }
+        return buildDirectory + "/moor-standin"
+    }
 
     /// Extra variables for every moor run (KUBECONFIG for the API emulator).
     var extraEnvironment: [String: String] = [:]

@@ -23,7 +23,9 @@ extension RealEngineTests {
         try await Task.sleep(for: .seconds(1))   // the first reconcile settles (nothing to do)
         let before = Date().timeIntervalSince1970
         let old = try #require(try engine.hostPort())
+        let restartStart = Date().timeIntervalSince1970
         try RealEngine.dockerOK(["restart", "--time", "1", engine.profile])
+        let restartTook = Date().timeIntervalSince1970 - restartStart
         let port = try #require(try engine.hostPort())
         #expect(port != old)
         let synced = await WatchRun.eventually(.seconds(10)) { engine.serveTarget == "localhost:\(port)" }
@@ -31,7 +33,7 @@ extension RealEngineTests {
         #expect(synced, "\(watch.log)")
         let start = try #require(try Self.startEvents(engine, since: before).last)
         let latency = at - Double(start) / 1e9
-        print("real-engine: the tailnet followed `docker restart` \(String(format: "%.0f", latency * 1000)) ms after the start event")
+        print("real-engine container-restart resync \(String(format: "%.3f", latency)) s after the start event; docker restart took \(String(format: "%.3f", restartTook)) s")
         #expect(latency < 3, "the tailnet forwarded to the new port \(latency) s after the real start event")
         // The start event re-synced it, not the reconcile the stop's settle delay schedules.
         #expect(watch.log.contains("container start: "), "\(watch.log)")
@@ -56,7 +58,7 @@ extension RealEngineTests {
         let port = try #require(try engine.hostPort())
         #expect(engine.serveTarget == "localhost:\(port)")
         let back = try Date().timeIntervalSince1970 - DockerDaemon.startedAt()
-        print("real-engine: after a dockerd restart (down 6 s) the tailnet followed the node's new port \(took) after dockerd was told to stop, \(String(format: "%.1f", back)) s after it was back")
+        print("real-engine dockerd-restart resync \(String(format: "%.3f", back)) s after dockerd answered; \(took) after its SIGTERM (down 6 s)")
         #expect(watch.log.contains("docker answers again"), "\(watch.log)")
         #expect(watch.log.contains("docker events for \(engine.profile) ended"), "\(watch.log)")
         #expect(engine.lab.calls(["minikube", "start", "-p", engine.profile]).count == 2, "the creating up, then watch's start")
@@ -65,16 +67,7 @@ extension RealEngineTests {
 
     @Test func withoutAutoStartADockerdRestartAlertsOnceAndAStartIsFollowed() async throws {
         let ntfy = try await HTTPRecorder(status: 200)
-        let engine = try EngineLab { EngineLab.text(profile: $0, watch: """
-              reconcile: 10m
-              autoStart: false
-              alerts:
-                failureThreshold: 1
-                ntfy:
-                  url: http://127.0.0.1:\(ntfy.port)
-                  topic: homelab
-
-            """) }
+        let engine = try EngineLab { EngineLab.text(profile: $0, watch: Homelab.alertingWatch(reconcile: "10m", autoStart: false, ntfyPort: ntfy.port)) }
         defer { engine.close() }
         #expect(try await engine.lab.moor("up").exit == 0)
         let watch = try WatchRun(engine.lab)

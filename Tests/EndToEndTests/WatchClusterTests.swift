@@ -54,16 +54,7 @@ import MoorTestSupport
 
     @Test func withoutAutoStartAStoppedClusterIsReportedNotStarted() async throws {
         let ntfy = try await HTTPRecorder(status: 200)
-        let lab = try Homelab(lab: Homelab.watchLab("""
-              reconcile: 1s
-              autoStart: false
-              alerts:
-                failureThreshold: 1
-                ntfy:
-                  url: http://127.0.0.1:\(ntfy.port)
-                  topic: homelab
-
-            """))
+        let lab = try Homelab(lab: Homelab.watchLab(Homelab.alertingWatch(reconcile: "1s", autoStart: false, ntfyPort: ntfy.port)))
         #expect(try await lab.moor("up").exit == 0)
         let watch = try WatchRun(lab)
         #expect(await WatchRun.eventually { !lab.calls(["docker", "events"]).isEmpty })

@@ -56,6 +56,20 @@ extension Homelab {
 
     func calls(_ prefix: [String]) -> [[String]] { world.calls().filter { $0.starts(with: prefix) } }
 
+    /// A `watch:` section's body that alerts at the first failure through ntfy on loopback.
+    static func alertingWatch(reconcile: String, autoStart: Bool, ntfyPort: Int) -> String {
+        """
+          reconcile: \(reconcile)
+          autoStart: \(autoStart)
+          alerts:
+            failureThreshold: 1
+            ntfy:
+              url: http://127.0.0.1:\(ntfyPort)
+              topic: homelab
+
+        """
+    }
+
     /// The seed's lab with a `watch:` section (and any checks) appended.
     static func watchLab(_ watch: String, checks: String = "", runtime: String = "containerd") -> String {
         Labs.seed(runtime: runtime) + "watch:\n" + watch + (checks.isEmpty ? "" : "checks:\n" + checks)
