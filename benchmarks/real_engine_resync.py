@@ -12,16 +12,11 @@ watch tests against the release binary `--runs` times, collecting the lines they
   tailnet following the node's new port.
 The tests themselves fail above 3 s for the container restart.
 """
-import argparse, os, re, statistics, subprocess, sys
-
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+import argparse, os, re, statistics, sys
+from builds import debug_and_release, run
 FILTER = "RealEngineTests.watchFollows"
 CONTAINER = re.compile(r"real-engine container-restart resync ([0-9.]+) s after the start event; docker restart took ([0-9.]+) s")
 DAEMON = re.compile(r"real-engine dockerd-restart resync ([0-9.]+) s after dockerd answered")
-
-
-def run(argv, env=None):
-    return subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True)
 
 
 def main():
@@ -30,15 +25,7 @@ def main():
     args = parser.parse_args()
     if "MOOR_TEST_NODE_IMAGE" not in os.environ:
         sys.exit('run `eval "$(scripts/test-engines up)"` first')
-    build = run(["swift", "build", "--build-tests"])
-    if build.returncode != 0:
-        sys.exit(build.stdout + build.stderr)
-    static = ["--static-swift-stdlib"] if sys.platform.startswith("linux") else []
-    for product in ["moor", "moor-standin"]:
-        done = run(["swift", "build", "-c", "release", *static, "--scratch-path", ".build-release", "--product", product])
-        if done.returncode != 0:
-            sys.exit(done.stdout + done.stderr)
-    release_bin = run(["swift", "build", "-c", "release", *static, "--scratch-path", ".build-release", "--show-bin-path"]).stdout.strip()
+    _, release_bin = debug_and_release()
     resync, restart, daemon = [], [], []
     for _ in range(args.runs):
         result = run(["swift", "test", "--skip-build", "--filter", FILTER], env=dict(os.environ, MOOR_TEST_BIN_DIR=release_bin))

@@ -10,32 +10,17 @@ with a hung `minikube start`) against each binary through `MOOR_TEST_BIN_DIR`, c
 the `signal-latency` lines the tests print. Reports the median per case and build, and the
 ratio release / debug. The tests themselves fail above 2 s.
 """
-import argparse, collections, os, re, statistics, subprocess, sys
-
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+import argparse, collections, os, re, statistics, sys
+from builds import debug_and_release, run
 FILTER = "SignalTests|aSignalDuringAHungToolExitsZeroWithinTwoSeconds"
 LINE = re.compile(r"signal-latency (.+) (SIGINT|SIGTERM) ([0-9.]+) s \((.+)\)")
-
-
-def run(argv, env=None):
-    return subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True)
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    build = run(["swift", "build", "--build-tests"])
-    if build.returncode != 0:
-        sys.exit(build.stdout + build.stderr)
-    static = ["--static-swift-stdlib"] if sys.platform.startswith("linux") else []
-    release = [".build-release"]
-    for product in ["moor", "moor-standin"]:
-        done = run(["swift", "build", "-c", "release", *static, "--scratch-path", *release, "--product", product])
-        if done.returncode != 0:
-            sys.exit(done.stdout + done.stderr)
-    release_bin = run(["swift", "build", "-c", "release", *static, "--scratch-path", *release, "--show-bin-path"]).stdout.strip()
-    debug_bin = run(["swift", "build", "--show-bin-path"]).stdout.strip()
+    debug_bin, release_bin = debug_and_release()
     samples = collections.defaultdict(list)
     for _ in range(args.runs):
         for name, directory in [("debug", debug_bin), ("release", release_bin)]:

@@ -1,4 +1,5 @@
 import Foundation
+import MoorCore
 
 /// minikube's docker driver on a real Docker engine (`World.realEngine` set): the node is a
 /// container named for the profile, labelled `name.minikube.sigs.k8s.io=<profile>`, with a
@@ -26,9 +27,8 @@ struct RealNodes {
 
     func hostPort(_ name: String, port: Int) throws -> Int? {
         let result = try docker(["port", name, "\(port)/tcp"])
-        guard result.exitCode == 0, let line = result.stdout.split(separator: "\n").first,
-              let colon = line.lastIndex(of: ":") else { return nil }
-        return Int(line[line.index(after: colon)...])
+        guard result.exitCode == 0 else { return nil }
+        return try DockerPorts.parse(result.stdout).first?.hostPort
     }
 
     /// Every profile with the state and port the engine reports.
@@ -80,18 +80,20 @@ struct RealNodes {
         _ = try docker(["volume", "rm", "--force", name])
     }
 
-    /// `minikube ssh -- WORDS`: the words joined by spaces, parsed by the node's shell.
+    /// `minikube ssh -- WORDS`: the words joined by spaces, parsed by the node's shell. This
+    /// one `sh -c` is what is imitated: minikube hands the joined line to the node's shell, so
+    /// moor's quoting (ShellQuote) is tested against a real shell, as NodeShell does.
     func ssh(_ name: String, _ words: [String], stdin: Data) throws -> Outcome {
         try docker(["exec", "-i", name, "/bin/sh", "-c", words.joined(separator: " ")], stdin: stdin)
     }
 
-    /// minikube returns once the API server answers: here once the node's TLS server and
-    /// containerd run.
+    /// minikube returns once the API server answers: here once the node's TLS server runs
+    /// (the init starts it after containerd answers).
     func waitReady(_ name: String) throws -> Outcome? {
         let deadline = Date().addingTimeInterval(30)
         var last = Outcome(1)
         while Date() < deadline {
-            last = try docker(["exec", name, "/bin/sh", "-c", "test -s /run/apiserver.pid && ctr version"])
+            last = try docker(["exec", name, "test", "-s", "/run/apiserver.pid"])
             if last.exitCode == 0 { return nil }
             Thread.sleep(forTimeInterval: 0.05)
         }
@@ -105,8 +107,8 @@ struct RealNodes {
         let files = [("/etc/cni/net.d/" + cni.0, cni.1),
                      ("/etc/containerd/certs.d/docker.io/hosts.toml", "server = \"https://registry-1.docker.io\"")]
         for (path, text) in files {
-            _ = try docker(["exec", "-i", name, "/bin/sh", "-c", #"mkdir -p "$(dirname "$1")" && cat > "$1""#, "sh", path],
-                           stdin: Data(text.utf8))
+            _ = try docker(["exec", name, "mkdir", "-p", (path as NSString).deletingLastPathComponent])
+            _ = try docker(["exec", "-i", name, "cp", "/dev/stdin", path], stdin: Data(text.utf8))
         }
     }
 

@@ -84,8 +84,8 @@ final class EngineLab: @unchecked Sendable {
     /// The node's API port on the host, as the engine reports it now.
     func hostPort() throws -> Int? {
         let result = try RealEngine.docker(["port", profile, "8443/tcp"])
-        guard result.exitCode == 0, let line = result.stdout.split(separator: "\n").first, let colon = line.lastIndex(of: ":") else { return nil }
-        return Int(line[line.index(after: colon)...])
+        guard result.exitCode == 0 else { return nil }
+        return try DockerPorts.parse(result.stdout).first?.hostPort
     }
 
     func containerID() throws -> String? {
@@ -162,8 +162,8 @@ final class EngineLab: @unchecked Sendable {
 /// The names in the certificate a TLS server at `address` (`host:port`) presents, read with
 /// the real `openssl s_client`.
 func servedNames(_ address: String) throws -> [String] {
-    let shown = try NodeProcess.run("/usr/bin/env", ["sh", "-c", "openssl s_client -connect \"$1\" </dev/null 2>/dev/null | openssl x509 -noout -text", "sh", address],
-                                    stdin: Data())
+    let served = try NodeProcess.run("/usr/bin/env", ["openssl", "s_client", "-connect", address], stdin: Data())
+    let shown = try NodeProcess.run("/usr/bin/env", ["openssl", "x509", "-noout", "-text"], stdin: served.stdoutData ?? Data())
     return shown.stdout.components(separatedBy: .whitespacesAndNewlines).filter { $0.hasPrefix("DNS:") }
         .map { String($0.dropFirst(4).trimmingCharacters(in: CharacterSet(charactersIn: ","))) }
 }

@@ -108,16 +108,9 @@ enum DockerDaemon {
         let deadline = Date().addingTimeInterval(20)
         while kill(pid, 0) == 0, Date() < deadline { usleep(50_000) }
         Thread.sleep(forTimeInterval: downFor)
-        // Output to a file, not a pipe: the dockerd it starts would hold a pipe open forever.
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["bash", script, "up"]
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
+        // Through pipes: the script's dockerd keeps none of its descriptors, so this returns.
+        let up = try NodeProcess.run("/usr/bin/env", ["bash", script, "up"], stdin: Data())
         try? "\(Date().timeIntervalSince1970)".write(toFile: directory + "/dockerd.started", atomically: true, encoding: .utf8)
-        guard process.terminationStatus == 0 else { throw MoorError(.toolFailed, "scripts/test-engines up exited \(process.terminationStatus); see \(directory)/dockerd.log") }
+        guard up.exitCode == 0 else { throw MoorError(.toolFailed, "scripts/test-engines up exited \(up.exitCode): \(up.stderr)") }
     }
 }
