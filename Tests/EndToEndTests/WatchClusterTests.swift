@@ -201,7 +201,7 @@ import MoorTestSupport
         try StandIn.simulateContainerStop(store: lab.world, profile: "minikube")
         #expect(await WatchRun.eventually(.seconds(15)) { lab.world.load().profiles["minikube"]?.state == "Running" }, "\(watch.log)")
         let port = try #require(lab.apiHostPort)
-        #expect(await WatchRun.eventually(.seconds(5)) { lab.serveTarget == "localhost:\(port)" }, "\(watch.log)")
+        #expect(await WatchRun.eventually { lab.serveTarget == "localhost:\(port)" }, "\(watch.log)")
         let (status, took) = await watch.stop()
         #expect(status == 0, "\(watch.log)")
         #expect(took < .seconds(2))
