@@ -93,7 +93,7 @@ let package = Package(
         .testTarget(name: "MoorProbeTests", dependencies: ["MoorProbe", "MoorTestSupport"]),
         .testTarget(name: "MoorWatchTests", dependencies: ["MoorWatch", "MoorEngine", "MoorTestSupport", "MoorStandIns"]),
         .testTarget(name: "EndToEndTests", dependencies: [
-            "MoorCore", "MoorCommands", "MoorTestSupport", "MoorStandIns", "moor", "moor-standin",
+            "MoorCore", "MoorProbe", "MoorCommands", "MoorTestSupport", "MoorStandIns", "moor", "moor-standin",
             .product(name: "Subprocess", package: "swift-subprocess"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Yams", package: "Yams"),

@@ -45,6 +45,9 @@ public struct MoorError: Error, Sendable, CustomStringConvertible, MaybeInterrup
         case interrupted
         /// Anything else (the message says what).
         case failed
+        /// A file moor would write belongs to another configuration manager (Nix, a
+        /// read-only mount): the message holds the content the lab file asks for.
+        case managedElsewhere
     }
 
     public var code: Code

@@ -23,6 +23,9 @@ public enum StandIn {
     /// they record the call and succeed.
     public static let serviceManagers = ["systemctl", "launchctl"]
 
+    /// A k3s host's root (see `K3sStandIn`), when this process runs on one.
+    static var k3sRoot: String? { ProcessInfo.processInfo.environment["MOOR_STANDIN_ROOT"] }
+
     public static func run(tool: String, arguments: [String], stdin: Data, store: WorldStore) -> Outcome {
         store.logCall([tool] + arguments)
         if let home = ProcessInfo.processInfo.environment["MINIKUBE_HOME"] { store.logMinikubeHome(home) }
@@ -36,6 +39,10 @@ public enum StandIn {
         }
         if store.takeFault(tool: tool, arguments: arguments) {
             return Outcome(1, stderr: "\(tool): injected failure (stand-in fault for `\(arguments.joined(separator: " "))`)\n")
+        }
+        if let root = k3sRoot, ["k3s", "sudo"].contains(tool) || (tool == "systemctl" && arguments.last == "k3s") {
+            let k3s = K3sStandIn(root: root, store: store)
+            return tool == "k3s" ? k3s.k3s(arguments) : tool == "sudo" ? k3s.sudo(arguments, stdin: stdin) : k3s.systemctl(arguments)
         }
         do {
             switch tool {
@@ -100,7 +107,7 @@ public enum StandIn {
     /// `moor-standin docker-restart` (what a Docker Desktop restart does), for the demo.
     public static func main() -> Never {
         let tool = URL(fileURLWithPath: CommandLine.arguments[0]).lastPathComponent
-        if !(tools + serviceManagers).contains(tool) { admin(Array(CommandLine.arguments.dropFirst())) }
+        if !(tools + serviceManagers + K3sStandIn.tools).contains(tool) { admin(Array(CommandLine.arguments.dropFirst())) }
         guard let directory = ProcessInfo.processInfo.environment["MOOR_STANDIN_DIR"] else {
             FileHandle.standardError.write(Data("\(tool) (moor stand-in): MOOR_STANDIN_DIR is not set\n".utf8))
             exit(127)

@@ -12,11 +12,14 @@ public enum ReconcileDecision: Equatable, Sendable {
     /// decision); it starts a stopped one only with `autoStart`.
     public static func decide(_ changes: [Change], autoStart: Bool) -> ReconcileDecision {
         if changes.isEmpty { return .inSync }
-        if let change = changes.first(where: { $0.id == .cluster && ($0.action == .recreate || $0.action == .create) }) {
+        if let change = changes.first(where: { $0.id.isCluster && ($0.action == .recreate || $0.action == .create) }) {
             let how = change.action == .create ? "run `moor up` to create it" : "run `moor migrate` (keeps the volumes)"
             return .needsPerson(alert: "recreate-needed", detail: "\(change.summary); watch does not do this by itself: \(how)")
         }
-        if !autoStart, let change = changes.first(where: { $0.id == .cluster && $0.action == .start }) {
+        if let change = changes.first(where: { $0.action == .managedElsewhere }) {
+            return .needsPerson(alert: "managed-elsewhere", detail: change.summary)
+        }
+        if !autoStart, let change = changes.first(where: { $0.id.isCluster && $0.action == .start }) {
             return .needsPerson(alert: "cluster-stopped", detail: "\(change.summary); `watch.autoStart` is off: run `moor up`")
         }
         return .apply(changes)

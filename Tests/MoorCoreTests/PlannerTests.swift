@@ -121,7 +121,7 @@ enum Planner {
         config.listenAddress = ""
         var observation = inSyncObservation()
         observation.cluster.config = config
-        let change = try #require(Planner.plan(lab, observation).change(for: .cluster))
+        let change = try #require(Planner.plan(lab, observation).change(for: .cluster(nil)))
         #expect(change.action == .recreate)
         #expect(Set(change.fields.keys) == ["cpus", "apiServer.names", "apiServer.listenAddress"])
         #expect(change.fields["cpus"] == FieldChange(from: "4", to: "6"))
@@ -131,7 +131,7 @@ enum Planner {
     @Test func aCertificateWithoutANameMeansRecreate() throws {
         var observation = inSyncObservation()
         observation.apiServerCertificateNames = ["minikube", "indri", "127.0.0.1"]
-        let change = try #require(Planner.plan(lab, observation).change(for: .cluster))
+        let change = try #require(Planner.plan(lab, observation).change(for: .cluster(nil)))
         #expect(change.action == .recreate)
         #expect(change.summary.contains("lacks k8s.tail8d86e.ts.net"))
         #expect(change.fields["apiServer.certificate"] == FieldChange(from: "minikube,indri,127.0.0.1", to: "k8s.tail8d86e.ts.net,indri"))
@@ -203,7 +203,7 @@ enum Planner {
         observation.dockerMemoryMiB = 12 * 1024
         #expect(Planner.plan(lab, observation).warnings.allSatisfy { !$0.contains("does not fit") })
         observation.dockerMemoryMiB = 11 * 1024
-        let change = Planner.plan(lab, observation).change(for: .cluster)
+        let change = Planner.plan(lab, observation).change(for: .cluster(nil))
         #expect(Planner.preflightProblems(lab.cluster!, observation, clusterChange: change).first?.contains("does not fit") == true)
     }
 }

@@ -86,10 +86,10 @@ import MoorTestSupport
 /// What watch does with each kind of plan.
 @Suite struct ReconcileDecisionTests {
     @Test func watchNeverCreatesOrRecreatesAndStartsOnlyWithAutoStart() {
-        let start = Change(.cluster, action: .start, summary: "start the stopped cluster `minikube`")
+        let start = Change(.cluster(nil), action: .start, summary: "start the stopped cluster `minikube`")
         let expose = Change(.expose(service: "svc:k8s", port: 443), action: .update, summary: "repoint")
-        let recreate = Change(.cluster, action: .recreate, summary: "recreate cluster `minikube` (driver qemu2 → docker)")
-        let create = Change(.cluster, action: .create, summary: "create cluster `minikube`")
+        let recreate = Change(.cluster(nil), action: .recreate, summary: "recreate cluster `minikube` (driver qemu2 → docker)")
+        let create = Change(.cluster(nil), action: .create, summary: "create cluster `minikube`")
         #expect(ReconcileDecision.decide([], autoStart: true) == .inSync)
         #expect(ReconcileDecision.decide([start, expose], autoStart: true) == .apply([start, expose]))
         #expect(ReconcileDecision.decide([expose], autoStart: false) == .apply([expose]))

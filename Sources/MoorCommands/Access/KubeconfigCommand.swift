@@ -29,7 +29,7 @@ struct KubeconfigCommand: AsyncParsableCommand {
 
     func run() async throws {
         let path = options.labPath()
-        let lab = try LabFileReader.load(path)
+        let lab = try LabFileReader.load(path, cluster: options.cluster)
         let context = try LiveContext.make(options)
         let lock = try await ClusterLock.take(lab, command: "kubeconfig", options: writer, context: context)
         defer { lock.release() }

@@ -16,7 +16,7 @@ struct PlanCommand: AsyncParsableCommand {
 
     static func plan(_ options: GlobalOptions) async throws {
         let path = options.labPath()
-        let lab = try LabFileReader.load(path)
+        let lab = try LabFileReader.load(path, cluster: options.cluster)
         let context = try LiveContext.make(options)
         let plan = try await context.journal.withRun(command: "plan", labFile: path) { run in
             let plan = try await ResourceEngine(lab: lab, labPath: path, context: context).plan().plan

@@ -10,7 +10,7 @@ struct Status: AsyncParsableCommand {
 
     func run() async throws {
         let path = options.labPath()
-        let lab = try LabFileReader.load(path)
+        let lab = try LabFileReader.load(path, cluster: options.cluster)
         let context = try LiveContext.make(options)
         let report = try StatusReport(lab: lab, try await ResourceEngine(lab: lab, labPath: path, context: context).plan())
         switch options.output {

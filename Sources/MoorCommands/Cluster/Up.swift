@@ -28,7 +28,7 @@ struct Up: AsyncParsableCommand {
             return try await PlanCommand.plan(options)
         }
         let path = options.labPath()
-        let lab = try LabFileReader.load(path)
+        let lab = try LabFileReader.load(path, cluster: options.cluster)
         let context = try LiveContext.make(options)
         let lock = try await ClusterLock.take(lab, command: "up", options: writer, context: context)
         defer { lock.release() }

@@ -27,7 +27,7 @@ struct DoctorCommand: AsyncParsableCommand {
 
     func run() async throws {
         let path = options.labPath()
-        let lab = try LabFileReader.load(path)
+        let lab = try LabFileReader.load(path, cluster: options.cluster)
         let context = try LiveContext.make(options)
         let doctor = Doctor(lab: lab, labPath: path, context: context)
         let report: DoctorReport

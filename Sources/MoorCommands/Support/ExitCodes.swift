@@ -26,6 +26,7 @@ public enum MoorExit {
         case .invalidLabFile: invalidLabFile
         case .noInput: noInput
         case .interrupted: interrupted
+        case .managedElsewhere: pending
         case .notFound, .fileMissing, .toolMissing, .unreadable, .tooLarge, .invalidInput, .refused, .didNotTake, .toolFailed,
              .badOutput, .unavailable, .unreachable, .timeout, .io, .busy, .failed: failure
         }

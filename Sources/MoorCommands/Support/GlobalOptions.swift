@@ -13,6 +13,9 @@ public struct GlobalOptions: ParsableArguments, Sendable {
     @Option(name: [.short, .customLong("output")], help: "text or json.")
     public var output: OutputFormat = .text
 
+    @Option(help: "Limit the command to one cluster of the lab file (its name under `clusters`).")
+    public var cluster: String?
+
     @Flag(help: "Log every command moor runs, with its exit status and time, on stderr.")
     public var debug = false
 

@@ -5,6 +5,12 @@ import MoorSystem
 /// Reads the lab file from disk; every problem comes back positioned. The size is checked
 /// before anything is read, and at most the loader's limit is ever read.
 enum LabFileReader {
+    /// The lab file, limited to one cluster with `--cluster`.
+    static func load(_ path: String, cluster: String?) throws -> LabFile {
+        let lab = try load(path)
+        return try cluster.map { try lab.limited(to: $0) } ?? lab
+    }
+
     static func load(_ path: String) throws -> LabFile {
         let bytes: [UInt8]
         do {

@@ -41,7 +41,7 @@ struct WatchCommand: AsyncParsableCommand, HandlesOwnSignals {
             for line in try await ServiceInstaller(files: serviceFiles(labPath: path), context: context).uninstall() { Console.out(line) }
             return
         }
-        let lab = try LabFileReader.load(path)
+        let lab = try LabFileReader.load(path, cluster: options.cluster)
         if install || printOnly {
             let context = try LiveContext.make(options)
             let installer = ServiceInstaller(files: serviceFiles(labPath: path), context: context)

@@ -11,11 +11,16 @@ extension LabDecoder {
         return RemoteAccessSpec(context: context, server: server, path: path)
     }
 
-    static func gitops(_ node: NodeReader) -> GitOpsSpec? {
+    static func gitops(_ node: NodeReader, clusters: [String]) -> GitOpsSpec? {
         guard let map = node.mapping(keys: LabKeys.gitops), let argocd = map["argocd"],
               let apps = argocd.mapping(keys: LabKeys.argocd) else { return nil }
         var spec = GitOpsSpec()
         spec.namespace = apps["namespace"]?.string() ?? spec.namespace
+        spec.cluster = clusterReference(apps["cluster"], clusters: clusters)
+        spec.clusters = (apps["clusters"]?.list() ?? []).compactMap { clusterReference($0, clusters: clusters) }
+        if spec.cluster == nil, clusters.count > 1 {
+            argocd.error("the lab has \(clusters.count) clusters: say which one ArgoCD runs in with `gitops.argocd.cluster` (one of \(clusters.map { "`\($0)`" }.joined(separator: ", ")))")
+        }
         spec.revision = apps["revision"]?.string() ?? spec.revision
         spec.parent = apps["parent"]?.string()
         spec.apps = apps["apps"]?.strings() ?? []

@@ -12,11 +12,12 @@ enum LabDecoder {
         }
         lab.hosts = top["hosts"].map(hosts) ?? []
         let hostNames = Set(lab.hosts.map(\.name))
-        lab.cluster = top["cluster"].flatMap { cluster($0, hosts: hostNames) }
-        lab.expose = top["expose"].flatMap { expose($0, hosts: hostNames) }
+        lab.clusters = clusters(top, hosts: hostNames)
+        let clusterNames = lab.clusters.map(\.id)
+        lab.expose = top["expose"].flatMap { expose($0, hosts: hostNames, clusters: clusterNames) }
         lab.remoteAccess = top["remoteAccess"].flatMap(remoteAccess)
         lab.kubeContext = top["kubeContext"]?.string()
-        lab.gitops = top["gitops"].flatMap(gitops)
+        lab.gitops = top["gitops"].flatMap { gitops($0, clusters: clusterNames) }
         lab.secrets = top["secrets"].flatMap(secrets) ?? []
         lab.storage = top["storage"].flatMap(storage)
         if let doctor = top["doctor"]?.mapping(keys: LabKeys.doctor), let image = doctor["image"]?.string() {
@@ -63,61 +64,6 @@ enum LabDecoder {
         return name
     }
 
-    static func cluster(_ node: NodeReader, hosts: Set<String>) -> ClusterSpec? {
-        guard let map = node.mapping(keys: clusterKeys) else { return nil }
-        var spec = ClusterSpec()
-        if let name = map["name"]?.string() {
-            if Validate.isProfileName(name) { spec.name = name } else {
-                map["name"]?.error("`cluster.name` must be a minikube profile name (letters, digits, `-`, `_`, `.`), found `\(name)`")
-            }
-        }
-        spec.host = hostReference(map["host"], hosts: hosts)
-        if let provider = map["provider"]?.string() {
-            if provider == "minikube" { spec.provider = provider } else {
-                map["provider"]?.error("`cluster.provider` must be `minikube` (k3s is planned), found `\(provider)`")
-            }
-        }
-        spec.driver = oneOf(map["driver"], ["docker", "podman", "qemu2", "hyperkit", "virtualbox", "kvm2", "vfkit", "none", "ssh"]) ?? spec.driver
-        spec.containerRuntime = oneOf(map["containerRuntime"], ["docker", "containerd", "cri-o"])
-        spec.cpus = map["cpus"]?.int(min: 1)
-        spec.memoryMiB = map["memory"].flatMap { size($0) }
-        spec.diskMiB = map["disk"].flatMap { size($0) }
-        if let homeNode = map["minikubeHome"], let home = homeNode.string() {
-            if home.hasPrefix("/") { spec.minikubeHome = home } else {
-                homeNode.error("`cluster.minikubeHome` must be an absolute path (minikube's MINIKUBE_HOME), found `\(home)`")
-            }
-        }
-        if let api = map["apiServer"], let apiMap = api.mapping(keys: LabKeys.apiServer) {
-            for item in apiMap["names"]?.list() ?? [] {
-                guard let name = item.string() else { continue }
-                if Validate.isDNSName(name) || Validate.isIPAddress(name) {
-                    spec.apiServer.names.append(name)
-                } else {
-                    item.error("`cluster.apiServer.names` must hold DNS names or IP addresses (each becomes --apiserver-names and a certificate name), found `\(name)`")
-                }
-            }
-            spec.apiServer.port = apiMap["port"]?.int(min: 1)
-            if let port = spec.apiServer.port, port > 65535 { apiMap["port"]?.error("`cluster.apiServer.port` must be a TCP port (1-65535), found \(port)") }
-            spec.apiServer.listenAddress = apiMap["listenAddress"]?.string()
-            if let address = spec.apiServer.listenAddress, !Validate.isIPAddress(address) {
-                apiMap["listenAddress"]?.error("`cluster.apiServer.listenAddress` must be an IP address such as 0.0.0.0, found `\(address)`")
-            }
-        }
-        if let mirrors = map["registryMirrors"]?.list() {
-            var seen: [String: SourcePosition] = [:]
-            for item in mirrors {
-                guard let mirror = registryMirror(item) else { continue }
-                if let first = seen[mirror.registry] {
-                    item.error("registry `\(mirror.registry)` is listed twice (first at line \(first.line)); keep one entry a registry")
-                } else {
-                    seen[mirror.registry] = item.position
-                    spec.registryMirrors.append(mirror)
-                }
-            }
-        }
-        return spec
-    }
-
     static func registryMirror(_ node: NodeReader) -> RegistryMirror? {
         guard let map = node.mapping(keys: LabKeys.registryMirror),
               let registryNode = map.required("registry"), let registry = registryNode.string(),
@@ -148,13 +94,14 @@ enum LabDecoder {
 
     static var tailscaleKeys: [String] { LabKeys.tailscale }
 
-    static func expose(_ node: NodeReader, hosts: Set<String>) -> ExposeSpec? {
+    static func expose(_ node: NodeReader, hosts: Set<String>, clusters: [String]) -> ExposeSpec? {
         guard let map = node.mapping(keys: LabKeys.expose) else { return nil }
         guard let tailscale = map["tailscale"], let ts = tailscale.mapping(keys: tailscaleKeys) else {
             return ExposeSpec(tailscale: nil)
         }
         var spec = TailscaleExpose()
         spec.host = hostReference(ts["host"], hosts: hosts)
+        spec.cluster = clusterReference(ts["cluster"], clusters: clusters)
         if let serviceNode = ts["service"], let service = serviceNode.string() {
             if Validate.isServiceName(service) { spec.service = service } else {
                 serviceNode.error("`\(serviceNode.path)` must look like `svc:<dns-label>` (lowercase letters, digits, `-`), found `\(service)`")

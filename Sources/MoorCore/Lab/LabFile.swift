@@ -2,7 +2,11 @@
 public struct LabFile: Sendable, Equatable {
     public var version: Int
     public var hosts: [HostSpec]
-    public var cluster: ClusterSpec?
+    /// The lab's clusters, in file order: `clusters:`, or the one-cluster shorthand `cluster:`.
+    public var clusters: [ClusterSpec] { didSet { clusters = labelled(clusters) } }
+    /// True when the lab file used `clusters:` and holds more than one: resource names then
+    /// carry the cluster (`mirror:ringtail/docker.io`); a one-cluster lab keeps today's names.
+    public var namesClusters: Bool { max(clusters.count, declaredClusters ?? 0) > 1 }
     public var expose: ExposeSpec?
     public var remoteAccess: RemoteAccessSpec?
     public var kubeContext: String?
@@ -15,12 +19,12 @@ public struct LabFile: Sendable, Equatable {
     public var watch: WatchSpec?
     public var checks: [CheckSpec]
 
-    public init(version: Int = 1, hosts: [HostSpec] = [], cluster: ClusterSpec? = nil, expose: ExposeSpec? = nil,
+    public init(version: Int = 1, hosts: [HostSpec] = [], clusters: [ClusterSpec] = [], expose: ExposeSpec? = nil,
                 remoteAccess: RemoteAccessSpec? = nil, kubeContext: String? = nil, gitops: GitOpsSpec? = nil,
                 secrets: [SecretTemplateSpec] = [], storage: StorageSpec? = nil, checks: [CheckSpec] = []) {
         self.version = version
         self.hosts = hosts
-        self.cluster = cluster
+        self.clusters = clusters
         self.expose = expose
         self.remoteAccess = remoteAccess
         self.kubeContext = kubeContext
@@ -28,6 +32,59 @@ public struct LabFile: Sendable, Equatable {
         self.secrets = secrets
         self.storage = storage
         self.checks = checks
+        self.clusters = labelled(clusters)
+    }
+
+    /// A one-cluster lab (the `cluster:` shorthand).
+    public init(cluster: ClusterSpec?, hosts: [HostSpec] = [], expose: ExposeSpec? = nil, remoteAccess: RemoteAccessSpec? = nil,
+                kubeContext: String? = nil, gitops: GitOpsSpec? = nil) {
+        self.init(hosts: hosts, clusters: cluster.map { [$0] } ?? [], expose: expose, remoteAccess: remoteAccess,
+                  kubeContext: kubeContext, gitops: gitops)
+    }
+
+    /// The one cluster of a one-cluster lab (or the first of several, for callers that
+    /// have not been told which); setting it replaces every cluster with this one.
+    public var cluster: ClusterSpec? {
+        get { clusters.first }
+        set { clusters = newValue.map { [$0] } ?? [] }
+    }
+
+    public func cluster(named name: String) -> ClusterSpec? { clusters.first { $0.id == name } }
+
+    /// How many clusters the lab file holds, when `limited(to:)` kept only one of them.
+    var declaredClusters: Int?
+
+    /// The lab as one of its clusters sees it (`--cluster NAME`): that cluster (still named
+    /// as in the whole lab), its exposure and checks, and ArgoCD's sections only when ArgoCD
+    /// runs in it.
+    public func limited(to name: String) throws -> LabFile {
+        guard let chosen = cluster(named: name) else {
+            let hint = Suggest.closest(to: name, in: clusters.map(\.id)).map { "; did you mean `\($0)`?" } ?? ""
+            throw MoorError(.usage, "--cluster \(name): the lab file has no such cluster (\(clusters.map { "`\($0.id)`" }.joined(separator: ", ")))\(hint)")
+        }
+        var lab = self
+        lab.declaredClusters = clusters.count
+        lab.clusters = [chosen]
+        if let target = expose?.tailscale?.cluster ?? clusters.first?.id, target != name { lab.expose = nil }
+        if primaryCluster?.id != name {
+            lab.gitops = nil
+            lab.secrets = []
+        }
+        if clusters.first?.id != name {
+            lab.remoteAccess = nil
+            lab.kubeContext = nil
+        }
+        return lab
+    }
+
+    /// Each cluster's `label`: its name when there are several, else nil.
+    func labelled(_ clusters: [ClusterSpec]) -> [ClusterSpec] {
+        clusters.map { cluster in
+            var cluster = cluster
+            let label = max(clusters.count, declaredClusters ?? 0) > 1 ? cluster.id : nil
+            if cluster.label != label { cluster.label = label }
+            return cluster
+        }
     }
 
     public func host(named name: String?) -> HostSpec {
@@ -50,10 +107,18 @@ public struct HostSpec: Sendable, Equatable {
     public var isLocal: Bool { ssh == nil }
 }
 
+/// One cluster of the lab, run by its provider on its host.
 public struct ClusterSpec: Sendable, Equatable {
+    /// moor's name for the cluster: the key under `clusters:`, or `cluster.name`.
+    public var id: String = "minikube"
+    /// What this cluster's resource names carry: its `id` in a lab of several clusters,
+    /// nil in a one-cluster lab (whose names stay `cluster`, `mirror:docker.io`). Set by the lab.
+    public internal(set) var label: String?
+    /// The minikube profile (`-p`); for `cluster:` this is `name`, under `clusters:` the
+    /// `profile` key, default the cluster's name. Other providers ignore it.
     public var name: String = "minikube"
     public var host: String?
-    public var provider: String = "minikube"
+    public var provider: ClusterProviderName = .minikube
     public var driver: String = "docker"
     public var containerRuntime: String?
     public var cpus: Int?
@@ -63,6 +128,12 @@ public struct ClusterSpec: Sendable, Equatable {
     public var registryMirrors: [RegistryMirror] = []
     /// minikube's `MINIKUBE_HOME` on the cluster host (absolute); nil for minikube's default.
     public var minikubeHome: String?
+    /// The kubeconfig `moor kubeconfig` gives a workstation for this cluster.
+    public var remoteAccess: RemoteAccessSpec?
+    /// The kubectl context moor uses for this cluster.
+    public var kubeContext: String?
+    /// k3s: the version to install when the host has none; nil means a missing k3s is an error.
+    public var install: ClusterInstall?
 
     public init() {}
 
@@ -80,9 +151,40 @@ public struct APIServerSpec: Sendable, Equatable {
     /// The port inside the node; minikube's default is 8443.
     public var port: Int?
     public var listenAddress: String?
+    /// k3s: where moor connects to read the serving certificate; default the host's address.
+    public var address: String?
 
     public init() {}
     public var effectivePort: Int { port ?? 8443 }
+}
+
+/// Which provider runs a cluster; `unknown` keeps a name a newer moor wrote.
+public enum ClusterProviderName: Sendable, Hashable, CustomStringConvertible {
+    case minikube
+    case k3s
+    case unknown(String)
+
+    public init(_ text: String) {
+        switch text {
+        case "minikube": self = .minikube
+        case "k3s": self = .k3s
+        default: self = .unknown(text)
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .minikube: "minikube"
+        case .k3s: "k3s"
+        case .unknown(let name): name
+        }
+    }
+}
+
+/// `install:` of a k3s cluster: the release to install when the host has none.
+public struct ClusterInstall: Sendable, Equatable {
+    public var version: String
+    public init(version: String) { self.version = version }
 }
 
 public struct RegistryMirror: Sendable, Equatable {
@@ -114,6 +216,8 @@ public struct TailscaleExpose: Sendable, Equatable {
     public var host: String?
     public var service: String?
     public var port: Int = 443
+    /// The cluster whose API server is exposed; nil: the lab's first.
+    public var cluster: String?
     public init(host: String? = nil, service: String? = nil, port: Int = 443) {
         self.host = host
         self.service = service
@@ -125,10 +229,20 @@ public struct RemoteAccessSpec: Sendable, Equatable {
     public var context: String
     public var server: String
     public var path: String
+
+    public init(context: String, server: String, path: String) {
+        self.context = context
+        self.server = server
+        self.path = path
+    }
 }
 
 public struct GitOpsSpec: Sendable, Equatable {
     public var namespace = "argocd"
+    /// The cluster ArgoCD runs in; nil in a one-cluster lab.
+    public var cluster: String?
+    /// Other clusters ArgoCD deploys to (each becomes an ArgoCD cluster Secret).
+    public var clusters: [String] = []
     public var revision = "main"
     public var parent: String?
     public var apps: [String] = []
@@ -224,8 +338,28 @@ extension LabFile {
     public var kubectlContext: String? {
         if let kubeContext { return kubeContext }
         if let context = remoteAccess?.context { return context }
-        if let cluster, cluster.provider == "minikube", host(named: cluster.host).isLocal { return cluster.name }
+        guard let cluster = primaryCluster else { return nil }
+        return kubectlContext(for: cluster)
+    }
+
+    /// The cluster the lab's kubectl work (ArgoCD, apps, secrets) goes to:
+    /// `gitops.argocd.cluster`, else the first.
+    public var primaryCluster: ClusterSpec? {
+        gitops?.cluster.flatMap { cluster(named: $0) } ?? clusters.first
+    }
+
+    /// The context for one cluster: its own `kubeContext` or `remoteAccess.context`, then
+    /// (for the lab's first cluster) the top-level ones, else a local minikube's profile.
+    public func kubectlContext(for cluster: ClusterSpec) -> String? {
+        if let context = cluster.kubeContext ?? cluster.remoteAccess?.context { return context }
+        if cluster.id == clusters.first?.id, let context = kubeContext ?? remoteAccess?.context { return context }
+        if cluster.provider == .minikube, host(named: cluster.host).isLocal { return cluster.name }
         return nil
+    }
+
+    /// The remote access of one cluster: its own, or for the first cluster the top-level one.
+    public func remoteAccess(for cluster: ClusterSpec) -> RemoteAccessSpec? {
+        cluster.remoteAccess ?? (cluster.id == clusters.first?.id ? remoteAccess : nil)
     }
 
     /// Why there is no kubectl context, for messages.

@@ -1,18 +1,28 @@
 /// Every key the lab file takes, section by section: the decoders read with these lists and
 /// the JSON Schema (`LabSchema`) is built from them, so the two cannot disagree.
 public enum LabKeys {
-    public static let top = ["version", "hosts", "cluster", "expose", "remoteAccess", "kubeContext",
+    public static let top = ["version", "hosts", "cluster", "clusters", "expose", "remoteAccess", "kubeContext",
                              "gitops", "secrets", "storage", "doctor", "watch", "checks"]
     public static let host = ["ssh", "local"]
     public static let cluster = ["name", "host", "provider", "driver", "containerRuntime", "cpus", "memory",
-                                 "disk", "apiServer", "registryMirrors", "minikubeHome"]
-    public static let apiServer = ["names", "port", "listenAddress"]
+                                 "disk", "apiServer", "registryMirrors", "minikubeHome", "install"]
+    /// An entry of `clusters:` (named by its key; `profile` is minikube's `-p`).
+    public static let clusterEntry = ["provider", "host", "profile", "driver", "containerRuntime", "cpus", "memory", "disk",
+                                      "apiServer", "registryMirrors", "minikubeHome", "remoteAccess", "kubeContext", "install"]
+    public static let apiServer = ["names", "port", "listenAddress", "address"]
+    /// Which cluster keys (and `apiServer` keys) only one provider takes.
+    public static let providerOnly: [String: [String]] = [
+        "minikube": ["name", "profile", "driver", "containerRuntime", "cpus", "memory", "disk", "minikubeHome", "listenAddress"],
+        "k3s": ["install", "address"],
+    ]
+    public static let providers = ["minikube", "k3s"]
+    public static let clusterInstall = ["version"]
     public static let registryMirror = ["registry", "upstream", "mirror", "capabilities", "skipVerify"]
     public static let expose = ["tailscale"]
-    public static let tailscale = ["host", "service", "port"]
+    public static let tailscale = ["host", "service", "port", "cluster"]
     public static let remoteAccess = ["context", "server", "path"]
     public static let gitops = ["argocd"]
-    public static let argocd = ["namespace", "revision", "parent", "apps", "install", "root"]
+    public static let argocd = ["namespace", "cluster", "clusters", "revision", "parent", "apps", "install", "root"]
     public static let install = ["version", "manifest"]
     public static let root = ["name", "repoURL", "path"]
     public static let secret = ["template"]

@@ -39,19 +39,19 @@ private final class Builder {
             "hosts": ["type": "object", "description": "Machines moor talks to, by name: over ssh, or this machine.",
                       "additionalProperties": ["oneOf": [["type": "null"], host]]],
             "cluster": cluster,
+            "clusters": ["type": "object", "minProperties": 1, "propertyNames": ["pattern": "^[A-Za-z0-9][A-Za-z0-9._-]*$"],
+                         "description": "Several clusters by moor's name for them (`cluster` is the one-cluster shorthand).",
+                         "additionalProperties": clusterEntry],
             "expose": object("expose", LabKeys.expose, [
                 "tailscale": object("expose.tailscale", LabKeys.tailscale, [
                     "host": string("Where tailscaled runs (a key of `hosts`); default: cluster.host."),
                     "service": ["type": "string", "pattern": "^svc:[a-z0-9]([a-z0-9-]*[a-z0-9])?$",
                                 "description": "A Tailscale Service (`svc:k8s`); omit to serve on the node itself."],
                     "port": port("The tailnet-facing TCP port (default 443)."),
+                    "cluster": string("The cluster whose API server is served (a key of `clusters`); default: the first."),
                 ], description: "Publish the API server on the tailnet with `tailscale serve`."),
             ]),
-            "remoteAccess": object("remoteAccess", LabKeys.remoteAccess, required: ["context", "server", "path"], [
-                "context": string("The kubeconfig context (and cluster and user) name `moor kubeconfig` writes."),
-                "server": ["type": "string", "pattern": "^https://", "description": "The API server's URL as workstations reach it."],
-                "path": string("Where the workstation's kubeconfig is written (`~/` allowed)."),
-            ], description: "The kubeconfig `moor kubeconfig` gives a workstation."),
+            "remoteAccess": remoteAccess("remoteAccess"),
             "kubeContext": string("The kubectl context every kubectl call names; default: remoteAccess.context, else a local minikube's profile."),
             "gitops": object("gitops", LabKeys.gitops, ["argocd": argocd]),
             "secrets": ["type": "array", "description": "Secret templates applied with `moor secrets apply`.",
@@ -86,10 +86,34 @@ private final class Builder {
     }
 
     var cluster: JSON {
-        object("cluster", LabKeys.cluster, [
+        object("cluster", LabKeys.cluster, clusterProperties.merging([
             "name": ["type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]*$", "default": "minikube", "description": "The minikube profile (`-p`)."],
+        ]) { $1 }.filter { LabKeys.cluster.contains($0.key) }, description: "The Kubernetes cluster (a minikube profile, or k3s on a host).")
+    }
+
+    var clusterEntry: JSON {
+        object("clusters.*", LabKeys.clusterEntry, clusterProperties.merging([
+            "profile": ["type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]*$", "description": "minikube: the profile (`-p`); default the cluster's name."],
+            "remoteAccess": remoteAccess("clusters.*.remoteAccess"),
+            "kubeContext": string("The kubectl context moor uses for this cluster."),
+        ]) { $1 }, description: "One cluster: its provider and settings.")
+    }
+
+    func remoteAccess(_ path: String) -> JSON {
+        object(path, LabKeys.remoteAccess, required: ["context", "server", "path"], [
+            "context": string("The kubeconfig context (and cluster and user) name `moor kubeconfig` writes."),
+            "server": ["type": "string", "pattern": "^https://", "description": "The API server's URL as workstations reach it."],
+            "path": string("Where the workstation's kubeconfig is written (`~/` allowed)."),
+        ], description: "The kubeconfig `moor kubeconfig` gives a workstation.")
+    }
+
+    var clusterProperties: JSON {
+        [
             "host": string("The host that runs the cluster (a key of `hosts`); default: this machine."),
-            "provider": ["enum": ["minikube"], "default": "minikube"],
+            "provider": ["enum": LabKeys.providers, "default": "minikube"],
+            "install": object("cluster.install", LabKeys.clusterInstall, required: ["version"], [
+                "version": ["type": "string", "pattern": "^v[0-9]", "description": "k3s: the release installed when the host has none (v1.33.4+k3s1)."],
+            ]),
             "driver": ["enum": ["docker", "podman", "qemu2", "hyperkit", "virtualbox", "kvm2", "vfkit", "none", "ssh"], "default": "docker"],
             "containerRuntime": ["enum": ["docker", "containerd", "cri-o"]],
             "cpus": ["type": "integer", "minimum": 1],
@@ -100,6 +124,7 @@ private final class Builder {
                 "names": stringList("Extra certificate names (--apiserver-names): DNS names or IP addresses."),
                 "port": port("The API server's port inside the node (--apiserver-port); default 8443."),
                 "listenAddress": string("--listen-address, an IP address; default 127.0.0.1."),
+                "address": string("k3s: where moor reads the serving certificate; default the host's address."),
             ]),
             "registryMirrors": ["type": "array", "items": object("cluster.registryMirrors[]", LabKeys.registryMirror, required: ["registry", "mirror"], [
                 "registry": string("The registry host (`docker.io`, `registry.local:5000`)."),
@@ -108,12 +133,14 @@ private final class Builder {
                 "capabilities": ["type": "array", "items": ["enum": ["pull", "resolve", "push", "referrers"]], "default": ["pull", "resolve"]],
                 "skipVerify": ["type": "boolean", "default": false],
             ])],
-        ], description: "The Kubernetes cluster (a minikube profile).")
+        ]
     }
 
     var argocd: JSON {
         object("gitops.argocd", LabKeys.argocd, [
             "namespace": ["type": "string", "default": "argocd"],
+            "cluster": string("The cluster ArgoCD runs in (a key of `clusters`; required with several)."),
+            "clusters": stringList("Other clusters ArgoCD deploys to; each becomes an ArgoCD cluster Secret."),
             "revision": ["type": "string", "default": "main", "description": "The git revision every app should track."],
             "parent": string("The app of apps that manages the others."),
             "apps": stringList("The apps `up` and `apps` act on; empty: every app."),

@@ -3,6 +3,8 @@
 public struct Change: Sendable, Equatable, Codable {
     public enum Action: String, Sendable, Codable {
         case create, start, recreate, update, remove
+        /// A file another configuration manager owns differs: shown, never written.
+        case managedElsewhere = "managed-elsewhere"
     }
 
     public var id: ResourceID

@@ -32,7 +32,7 @@ public enum ClusterDiff {
     public static func diff(_ spec: ClusterSpec, _ observed: ObservedCluster) -> KindPlan {
         var plan = KindPlan()
         let change = change(spec, observed)
-        plan.add(change, or: .cluster)
+        plan.add(change, or: .cluster(spec.label))
         plan.warnings = preflightProblems(spec, observed, change: change)
         if let problem = observed.dockerProblem, change != nil { plan.warnings.insert(problem, at: 0) }
         if observed.state == .error {
@@ -47,24 +47,24 @@ public enum ClusterDiff {
 
     static func settings(_ spec: ClusterSpec, _ observed: ObservedCluster) -> Change? {
         if observed.state == .absent {
-            return Change(.cluster, action: .create, summary: "create the \(spec.driver) cluster `\(spec.name)`",
+            return Change(.cluster(spec.label), action: .create, summary: "create the \(spec.driver) cluster `\(spec.name)`",
                           fields: ClusterSettings.desired(spec).mapValues { FieldChange(from: nil, to: $0) })
         }
         if let config = observed.config {
             let differences = ClusterSettings.differences(spec, config)
             if !differences.isEmpty {
                 let names = differences.keys.sorted().joined(separator: ", ")
-                return Change(.cluster, action: .recreate,
+                return Change(.cluster(spec.label), action: .recreate,
                               summary: "recreate cluster `\(spec.name)`: \(names) can only be set when it is created",
                               fields: differences)
             }
         }
         switch observed.state {
         case .stopped:
-            return Change(.cluster, action: .start, summary: "start the stopped cluster `\(spec.name)`",
+            return Change(.cluster(spec.label), action: .start, summary: "start the stopped cluster `\(spec.name)`",
                           fields: ["state": FieldChange(from: "stopped", to: "running")])
         case .paused:
-            return Change(.cluster, action: .start, summary: "unpause cluster `\(spec.name)`",
+            return Change(.cluster(spec.label), action: .start, summary: "unpause cluster `\(spec.name)`",
                           fields: ["state": FieldChange(from: "paused", to: "running")])
         case .running, .error, .absent:
             return nil
@@ -78,7 +78,7 @@ public enum ClusterDiff {
         guard observed.state == .running, let names = observed.certificateNames else { return nil }
         let missing = spec.apiServer.names.filter { !names.contains($0) }
         guard !missing.isEmpty else { return nil }
-        return Change(.cluster, action: .recreate,
+        return Change(.cluster(spec.label), action: .recreate,
                       summary: "recreate cluster `\(spec.name)`: its API server certificate lacks \(missing.joined(separator: ", ")), and minikube sets certificate names only when it creates a cluster",
                       fields: ["apiServer.certificate": FieldChange(from: names.joined(separator: ","), to: spec.apiServer.names.joined(separator: ","))])
     }

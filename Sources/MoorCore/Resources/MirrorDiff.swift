@@ -18,16 +18,16 @@ public enum MirrorDiff {
         var plan = KindPlan()
         let files = upstream.changes(kind: "cluster") ? nil : observed.files
         for mirror in spec.registryMirrors {
-            plan.add(change(mirror, files: files), or: .mirror(registry: mirror.registry))
+            plan.add(change(mirror, spec: spec, files: files), or: .mirror(cluster: spec.label, registry: mirror.registry))
         }
         plan.changes += removals(spec, files: files)
         if !spec.registryMirrors.isEmpty, let warning = runtimeWarning(observed) { plan.warnings.append(warning) }
         return plan
     }
 
-    static func change(_ mirror: RegistryMirror, files: [String: String]?) -> Change? {
+    static func change(_ mirror: RegistryMirror, spec: ClusterSpec, files: [String: String]?) -> Change? {
         let path = HostsToml.path(for: mirror.registry)
-        let id = ResourceID.mirror(registry: mirror.registry)
+        let id = ResourceID.mirror(cluster: spec.label, registry: mirror.registry)
         guard let files else {
             return Change(id, action: .create, summary: "write \(path) once the node runs (mirror \(mirror.mirror))",
                           fields: ["file": FieldChange(from: nil, to: path)])
@@ -48,7 +48,7 @@ public enum MirrorDiff {
         let listed = Set(spec.registryMirrors.map(\.registry))
         return (files ?? [:]).keys.sorted().compactMap { path in
             guard let registry = HostsToml.registry(at: path), !listed.contains(registry), HostsToml.isManaged(files?[path] ?? "") else { return nil }
-            return Change(.mirror(registry: registry), action: .remove,
+            return Change(.mirror(cluster: spec.label, registry: registry), action: .remove,
                           summary: "remove \(path): moor wrote it and the lab file no longer lists a mirror for \(registry)",
                           fields: ["file": FieldChange(from: path, to: "absent")])
         }

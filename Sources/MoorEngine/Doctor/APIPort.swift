@@ -7,9 +7,10 @@ struct APIPort: DiagnosisKind {
     var id: String { "api-port" }
 
     var kind: ExposeKind? {
-        guard let cluster = lab.cluster, let expose = lab.expose?.tailscale else { return nil }
+        guard let expose = lab.expose?.tailscale, let cluster = expose.cluster.flatMap(lab.cluster(named:)) ?? lab.cluster,
+              let provider = try? ClusterProviders.provider(for: cluster) else { return nil }
         let host = expose.host ?? cluster.host
-        return ExposeKind(spec: expose, cluster: cluster, hostLabel: lab.host(named: host).ssh != nil ? host : nil)
+        return ExposeKind(spec: expose, cluster: provider, hostLabel: lab.host(named: host).ssh != nil ? host : nil)
     }
 
     func skipReason(_ lab: LabFile) -> String? {

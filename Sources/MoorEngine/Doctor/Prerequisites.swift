@@ -23,7 +23,7 @@ extension ObservationSession {
     func kubeContextProblem() async -> String? {
         guard let name = lab.kubectlContext else { return LabFile.noKubectlContext }
         do {
-            let names = try await fact("kubectl-contexts") { [context] in
+            let names = try await fact(FactKey(.kubectlContexts, host: nil)) { [context] in
                 try await context.runner.output(Command("kubectl", ["config", "get-contexts", "-o", "name"], timeout: .seconds(20)))
                     .split(separator: "\n").map(String.init)
             }

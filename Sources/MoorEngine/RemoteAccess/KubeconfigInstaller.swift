@@ -17,11 +17,20 @@ public struct KubeconfigInstaller: Sendable {
         self.context = context
     }
 
-    public func install(_ options: KubeconfigOptions, labPath: String) async throws -> KubeconfigReport {
-        guard let access = lab.remoteAccess else {
-            throw MoorError(.invalidInput, "\(labPath) has no `remoteAccess` section (context, server, path); add one to use `moor kubeconfig`")
+    public func install(_ options: KubeconfigOptions, labPath: String, cluster name: String? = nil) async throws -> KubeconfigReport {
+        let spec: ClusterSpec
+        if let name {
+            guard let named = lab.cluster(named: name) else {
+                throw MoorError(.invalidInput, "\(labPath) has no cluster `\(name)` (\(lab.clusters.map { "`\($0.id)`" }.joined(separator: ", ")))")
+            }
+            spec = named
+        } else {
+            spec = lab.cluster ?? ClusterSpec()
         }
-        let spec = lab.cluster ?? ClusterSpec()
+        guard let access = lab.remoteAccess(for: spec) else {
+            let place = lab.namesClusters ? "`clusters.\(spec.id).remoteAccess`" : "a `remoteAccess` section"
+            throw MoorError(.invalidInput, "\(labPath) has no \(place) (context, server, path); add one to use `moor kubeconfig`")
+        }
         let material = try await fetch(spec, home: options.home)
         let path = Files.expandTilde(access.path, home: options.home)
         let directory = (path as NSString).deletingLastPathComponent
@@ -43,37 +52,20 @@ public struct KubeconfigInstaller: Sendable {
         files.append(try write(Array(KubeconfigRender.standalone(entry).utf8), to: path))
         var report = KubeconfigReport(context: access.context, server: access.server, path: path, files: files)
         if options.merge { try merge(entry, options: options, into: &report) }
-        if options.verify { report.verify = await verify(access, material) }
+        if options.verify { report.verify = await verify(access, material, spec: spec) }
         return report
     }
 
     /// Kubeconfigs with many clusters stay far below this.
     static let kubeconfigLimit = 4 << 20
 
-    struct Material: Sendable {
-        var ca: [UInt8]
-        var certificate: [UInt8]
-        var key: [UInt8]
-    }
+    typealias Material = ClusterCredentials
 
-    /// One command on the cluster host: `head` prints the three files, each under a header.
+    /// The provider reads the credentials on the cluster host; they are checked here.
     func fetch(_ spec: ClusterSpec, home: String) async throws -> Material {
-        let (runner, label) = HostRunners(lab: lab, context: context).runner(for: spec.host)
-        var directory = spec.minikubeDirectory
-        if label == nil, !directory.hasPrefix("/") { directory = home + "/" + directory }
-        let paths = ["\(directory)/ca.crt", "\(directory)/profiles/\(spec.name)/client.crt", "\(directory)/profiles/\(spec.name)/client.key"]
-        let command = Command("head", ["-n", "100000"] + paths, timeout: .seconds(30))
-        let result = try await runner.run(command)
-        let where_ = label.map { " on \($0)" } ?? ""
-        guard result.exitCode == 0 else {
-            let line = result.firstStderrLine.map { ": \($0)" } ?? ""
-            throw MoorError(.toolFailed, "could not read the cluster's certificates\(where_)\(line); is cluster `\(spec.name)` created (`moor up`)?")
-        }
-        let files = HeadFiles.parse(result.stdoutText)
-        guard let ca = files[paths[0]], let certificate = files[paths[1]], let key = files[paths[2]] else {
-            throw MoorError(.toolFailed, "could not read the cluster's certificates\(where_): unexpected output from head")
-        }
-        let material = Material(ca: Array(ca.utf8), certificate: Array(certificate.utf8), key: Array(key.utf8))
+        let hosts = HostRunners(lab: lab, context: context)
+        let material = try await ClusterProviders.provider(for: spec).credentials(hosts, home: home)
+        let where_ = hosts.runner(for: spec.host).label.map { " on \($0)" } ?? ""
         do {
             try ClientIdentity.validate(ca: material.ca, certificate: material.certificate, key: material.key)
         } catch let invalid as ClientIdentity.Invalid {
@@ -117,7 +109,7 @@ public struct KubeconfigInstaller: Sendable {
 
     /// TLS to the server name through the tailnet with the fetched CA, the name in the
     /// served certificate, then an authenticated GET /version; says which step failed.
-    func verify(_ access: RemoteAccessSpec, _ material: Material) async -> KubeconfigReport.Verification {
+    func verify(_ access: RemoteAccessSpec, _ material: Material, spec: ClusterSpec) async -> KubeconfigReport.Verification {
         guard var target = ProbeTarget.parse(access.server) else {
             return .init(ok: false, step: "api", message: "cannot read the server URL \(access.server)")
         }
@@ -127,7 +119,11 @@ public struct KubeconfigInstaller: Sendable {
         let result = await prober.probe(request)
         if let failure = result.failure {
             if failure.layer == .tls, result.certificate?.nameMatches == false {
-                let names = lab.cluster?.apiServer.names ?? []
+                let names = spec.apiServer.names
+                if spec.provider == .k3s {
+                    return .init(ok: false, step: "certificate-name",
+                                 message: "\(failure.message); add \(target.host) to the cluster's apiServer.names and run `moor up` (k3s adds it to its certificate on restart)")
+                }
                 let advice = names.contains(target.host)
                     ? "the cluster was created before \(target.host) was in cluster.apiServer.names; run `moor up --allow-recreate`"
                     : "add \(target.host) to cluster.apiServer.names and run `moor up --allow-recreate`"

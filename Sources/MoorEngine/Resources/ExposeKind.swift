@@ -5,17 +5,24 @@ import MoorSystem
 /// server's current host port, which changes with every Docker restart.
 struct ExposeKind: ResourceKind {
     let spec: TailscaleExpose
-    let cluster: ClusterSpec
+    let provider: any ClusterProvider
+    var cluster: ClusterSpec { provider.spec }
     /// The exposing host's name for messages, or nil for this machine.
     let hostLabel: String?
     var kind: String { "expose" }
     var unattended: Bool { true }
     var needs: [String] { ["cluster"] }
+    var scope: String? { cluster.label }
+
+    init(spec: TailscaleExpose, cluster: any ClusterProvider, hostLabel: String?) {
+        self.spec = spec
+        self.provider = cluster
+        self.hostLabel = hostLabel
+    }
 
     func observe(_ session: ObservationSession) async throws -> ObservedExposure {
         async let serve = session.serve(spec, clusterHost: cluster.host)
-        let state = try await session.cluster(cluster).state
-        let port = state == .running || state == .error ? try await session.apiHostPort(cluster) : nil
+        let port = try await provider.apiHostPort(session)
         return ObservedExposure(apiHostPort: port, serve: try await serve)
     }
 

@@ -16,7 +16,7 @@ public final class ObservationSession: Sendable {
     }
 
     /// The value of `key`, read by `make` the first time anyone asks in this session.
-    public func fact<T: Sendable>(_ key: String, _ make: @escaping @Sendable () async throws -> T) async throws -> T {
+    public func fact<T: Sendable>(_ key: FactKey, _ make: @escaping @Sendable () async throws -> T) async throws -> T {
         let task = await memo.task(key) { try await make() }
         let value = try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }
         guard let typed = value as? T else { preconditionFailure("fact \(key) was read as \(type(of: value)), asked as \(T.self)") }
@@ -27,10 +27,33 @@ public final class ObservationSession: Sendable {
     public var hosts: HostRunners { HostRunners(lab: lab, context: context) }
 }
 
-private actor Memo {
-    var tasks: [String: Task<any Sendable, any Error>] = [:]
+/// Which fact: what is read, on which host, about which cluster (the profile list is one
+/// host's, shared by its clusters; a node's files are one cluster's).
+public struct FactKey: Hashable, Sendable, CustomStringConvertible {
+    public enum Fact: String, Sendable {
+        case minikubeProfiles, nodeFiles, storageDriver, apiHostPort, serveStatus, dockerMemory, kubectlContexts
+        case k3sVersion, k3sActive, k3sFiles, servingNames, sshAddress
+    }
 
-    func task(_ key: String, _ make: @escaping @Sendable () async throws -> any Sendable) -> Task<any Sendable, any Error> {
+    public var fact: Fact
+    /// The lab host's name; nil for this machine.
+    public var host: String?
+    /// moor's name of the cluster; nil for a fact of the host alone.
+    public var cluster: String?
+
+    public init(_ fact: Fact, host: String?, cluster: String? = nil) {
+        self.fact = fact
+        self.host = host
+        self.cluster = cluster
+    }
+
+    public var description: String { "\(fact.rawValue) on \(host ?? "this machine")\(cluster.map { " for \($0)" } ?? "")" }
+}
+
+private actor Memo {
+    var tasks: [FactKey: Task<any Sendable, any Error>] = [:]
+
+    func task(_ key: FactKey, _ make: @escaping @Sendable () async throws -> any Sendable) -> Task<any Sendable, any Error> {
         if let task = tasks[key] { return task }
         let task = Task { try await make() }
         tasks[key] = task

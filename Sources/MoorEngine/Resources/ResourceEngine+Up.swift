@@ -37,12 +37,12 @@ extension ResourceEngine {
         var warnings: [String] = []
         for kind in kinds {
             if !upstreamKinds(of: kind).isDisjoint(with: changedKinds) {
-                observed[kind.kind] = try await Self.observe(kind, session)
-                plans[kind.kind] = diff(kind, observed[kind.kind], plans)
+                observed[kind.key] = try await Self.observe(kind, session)
+                plans[kind.key] = diff(kind, observed[kind.key], plans)
             }
-            let plan = plans[kind.kind] ?? KindPlan()
+            let plan = plans[kind.key] ?? KindPlan()
             warnings += plan.warnings.filter { !warnings.contains($0) }
-            if !plan.changes.isEmpty, case .value(let value)? = observed[kind.kind] {
+            if !plan.changes.isEmpty, case .value(let value)? = observed[kind.key] {
                 let apply = ApplyContext(context: context, run: run, options: options, session: session)
                 try await kind.apply(plan.changes, value, apply)
                 let skipped = apply.skips.all
@@ -60,15 +60,15 @@ extension ResourceEngine {
                         throw MoorError(.didNotTake, kind.notTaken(change, remaining, now))
                     }
                 }
-                observed[kind.kind] = .value(now)
-                plans[kind.kind] = verified
-                changedKinds.insert(kind.kind)
+                observed[kind.key] = .value(now)
+                plans[kind.key] = verified
+                changedKinds.insert(kind.key)
                 applied += made
             }
             try await finishFollowUps(of: kind, ApplyContext(context: context, run: run, options: options, session: session))
         }
         let appliedIDs = Set(applied.map(\.id))
-        let unchanged = kinds.flatMap { plans[$0.kind]?.unchanged ?? [] }.filter { !appliedIDs.contains($0) }
+        let unchanged = kinds.flatMap { plans[$0.key]?.unchanged ?? [] }.filter { !appliedIDs.contains($0) }
         run.conclude(applied.isEmpty ? .inSync : .ok, detail: "\(applied.count) change(s) applied")
         var final: [String: any Sendable] = [:]
         for (name, result) in observed { if case .value(let value) = result { final[name] = value } }
@@ -79,6 +79,7 @@ extension ResourceEngine {
     func finishFollowUps(of kind: AnyKind, _ apply: ApplyContext) async throws {
         guard !kind.followUps.isEmpty else { return }
         for item in try context.journal.pendingFollowUps() where kind.followUps.contains(item.kind) {
+            if let scope = kind.scope, ResourceID(parsing: item.resource)?.clusterLabel != scope { continue }
             try await kind.followUp(item, apply)
             try context.journal.completeFollowUp(item.id)
         }

@@ -28,34 +28,33 @@ public struct ResourceEngine: Sendable {
 
     /// Kinds in dependency order; among kinds free at the same time, registration order.
     static func ordered(_ kinds: [AnyKind]) throws -> [AnyKind] {
-        let present = Set(kinds.map(\.kind))
         var done: Set<String> = []
         var result: [AnyKind] = []
         while result.count < kinds.count {
             guard let next = kinds.first(where: { kind in
-                !done.contains(kind.kind) && kind.needs.allSatisfy { !present.contains($0) || done.contains($0) }
+                !done.contains(kind.key) && kinds.allSatisfy { !kind.needs($0) || done.contains($0.key) }
             }) else {
-                let stuck = kinds.filter { !done.contains($0.kind) }.map(\.kind)
+                let stuck = kinds.filter { !done.contains($0.key) }.map(\.key)
                 throw MoorError(.invalidInput, "resource kinds need each other in a cycle: \(stuck.joined(separator: ", "))")
             }
-            done.insert(next.kind)
+            done.insert(next.key)
             result.append(next)
         }
         return result
     }
 
-    /// Every kind `kind` needs, directly or through others.
+    /// The keys of every kind `kind` needs, directly or through others.
     func upstreamKinds(of kind: AnyKind) -> Set<String> {
         var found: Set<String> = []
-        var queue = kind.needs
+        var queue = kinds.filter { kind.needs($0) }
         while let next = queue.popLast() {
-            guard found.insert(next).inserted, let need = kinds.first(where: { $0.kind == next }) else { continue }
-            queue += need.needs
+            guard found.insert(next.key).inserted else { continue }
+            queue += kinds.filter { next.needs($0) }
         }
         return found
     }
 
-    public var kindNames: [String] { kinds.map(\.kind) }
+    public var kindNames: [String] { kinds.map(\.key) }
 
     /// One kind's observation, or the note that replaces it.
     enum Observed {
@@ -67,7 +66,7 @@ public struct ResourceEngine: Sendable {
     func observeAll(_ session: ObservationSession) async throws -> [String: Observed] {
         try await withThrowingTaskGroup(of: (String, Observed).self) { group in
             for kind in kinds {
-                group.addTask { (kind.kind, try await Self.observe(kind, session)) }
+                group.addTask { (kind.key, try await Self.observe(kind, session)) }
             }
             var results: [String: Observed] = [:]
             for try await (name, observed) in group { results[name] = observed }
@@ -88,7 +87,7 @@ public struct ResourceEngine: Sendable {
     /// Diffs in dependency order; each kind sees its upstream kinds' changes.
     func diffAll(_ observed: [String: Observed]) -> [String: KindPlan] {
         var plans: [String: KindPlan] = [:]
-        for kind in kinds { plans[kind.kind] = diff(kind, observed[kind.kind], plans) }
+        for kind in kinds { plans[kind.key] = diff(kind, observed[kind.key], plans) }
         return plans
     }
 
@@ -102,7 +101,7 @@ public struct ResourceEngine: Sendable {
 
     func upstream(of kind: AnyKind, _ plans: [String: KindPlan]) -> UpstreamChanges {
         let names = upstreamKinds(of: kind)
-        return UpstreamChanges(kinds.filter { names.contains($0.kind) }.flatMap { plans[$0.kind]?.changes ?? [] })
+        return UpstreamChanges(kinds.filter { names.contains($0.key) }.flatMap { plans[$0.key]?.changes ?? [] })
     }
 
     /// What `plan` shows: observe everything once, diff, change nothing.
@@ -111,7 +110,7 @@ public struct ResourceEngine: Sendable {
         let observed = try await observeAll(session)
         let plans = diffAll(observed)
         var plan = Plan()
-        for kind in kinds { if let kindPlan = plans[kind.kind] { plan.add(kindPlan) } }
+        for kind in kinds { if let kindPlan = plans[kind.key] { plan.add(kindPlan) } }
         var values: [String: any Sendable] = [:]
         for (name, result) in observed { if case .value(let value) = result { values[name] = value } }
         return PlanResult(plan: plan, observed: values, basis: PlanResult.Basis(session: session, observed: observed, plans: plans))

@@ -10,6 +10,10 @@ public protocol ResourceKind: Sendable {
 
     /// The kind's name: the prefix of its resource names (`mirror` in `mirror:docker.io`).
     var kind: String { get }
+    /// The cluster this instance of the kind belongs to, in a lab of several (nil: the
+    /// lab's only cluster, or a kind that is not a cluster's). A need is met by the kind of
+    /// that name in the same cluster.
+    var scope: String? { get }
     /// Kinds whose changes must be applied and verified first; their planned changes are
     /// what `diff` sees as `upstream`. A need on a kind the lab file does not use is ignored.
     var needs: [String] { get }
@@ -37,6 +41,7 @@ public protocol ResourceKind: Sendable {
 }
 
 extension ResourceKind {
+    public var scope: String? { nil }
     public var needs: [String] { [] }
     public func journal(_ change: Change, observed: Observed) -> (before: String?, after: String?) {
         (change.fields.isEmpty ? nil : JSONText.fields(change.fields.compactMapValues(\.from)),
@@ -92,6 +97,7 @@ final class Skips: @unchecked Sendable {
 /// A kind with its observed type erased, for the engine's list.
 struct AnyKind: Sendable {
     let kind: String
+    let scope: String?
     let needs: [String]
     let followUps: [String]
     let unattended: Bool
@@ -105,6 +111,7 @@ struct AnyKind: Sendable {
 
     init<K: ResourceKind>(_ base: K) {
         kind = base.kind
+        scope = base.scope
         needs = base.needs
         followUps = base.followUps
         unattended = base.unattended
@@ -115,6 +122,15 @@ struct AnyKind: Sendable {
         notTaken = { base.notTaken($0, remaining: $1, now: Self.cast($2, K.self)) }
         unobservable = { base.unobservable($0) }
         followUp = { try await base.followUp($0, context: $1) }
+    }
+
+    /// The engine's key for this instance: `mirror`, or `mirror@ringtail` in a lab of several clusters.
+    var key: String { scope.map { "\(kind)@\($0)" } ?? kind }
+
+    /// Whether `other` is what this kind's need `name` refers to: that kind, in this
+    /// kind's cluster (a kind of no cluster needs every cluster's).
+    func needs(_ other: AnyKind) -> Bool {
+        needs.contains(other.kind) && (scope == nil || other.scope == nil || other.scope == scope)
     }
 
     /// Values only ever come from the same kind's `observe`.

@@ -5,13 +5,12 @@ import MoorCore
 public enum ResourceKinds {
     static func declared(in lab: LabFile, labPath: String, context: MoorContext) -> [any ResourceKind] {
         var kinds: [any ResourceKind] = []
-        if let cluster = lab.cluster {
-            kinds.append(ClusterKind(spec: cluster))
-            // Also with no mirrors listed: a hosts.toml moor wrote for one the lab dropped goes.
-            kinds.append(MirrorKind(spec: cluster))
-            if let expose = lab.expose?.tailscale {
+        for cluster in lab.clusters {
+            guard let provider = try? ClusterProviders.provider(for: cluster) else { continue }
+            kinds += provider.kinds
+            if let expose = lab.expose?.tailscale, (expose.cluster ?? lab.clusters.first?.id) == cluster.id {
                 let host = expose.host ?? cluster.host
-                kinds.append(ExposeKind(spec: expose, cluster: cluster, hostLabel: lab.host(named: host).ssh != nil ? host : nil))
+                kinds.append(ExposeKind(spec: expose, cluster: provider, hostLabel: lab.host(named: host).ssh != nil ? host : nil))
             }
         }
         let apps = try? AppsEngine(lab: lab, labPath: labPath, context: context)

@@ -70,16 +70,21 @@ public struct StatusReport: Sendable, Equatable, Encodable {
         guard let spec = lab.cluster else {
             throw MoorError(.invalidInput, "the lab file has no `cluster` section; add one to use status")
         }
-        let observed = result.observed("cluster", as: ObservedCluster.self)
-        let exposure = result.observed("expose", as: ObservedExposure.self)
-        cluster = Cluster(name: spec.name, state: observed?.state ?? .absent, driver: observed?.config?.driver,
+        let key = spec.label.map { "@\($0)" } ?? ""
+        let observed = result.observed("cluster" + key, as: ObservedCluster.self)
+        let exposure = result.observed("expose" + key, as: ObservedExposure.self)
+        var state = observed?.state ?? .absent
+        if let k3s = result.observed("cluster" + key, as: ObservedK3s.self) {
+            state = k3s.host.active ? .running : k3s.host.installed ? .stopped : .absent
+        }
+        cluster = Cluster(name: spec.name, state: state, driver: observed?.config?.driver,
                           apiServer: APIServer(hostPort: exposure?.apiHostPort))
         expose = lab.expose?.tailscale.map { ts in
             Expose(resource: ExposeDiff.id(ts).description, target: exposure?.target(ts),
                    inSync: result.plan.change(for: ExposeDiff.id(ts)) == nil)
         }
         mirrors = spec.registryMirrors.map {
-            Mirror(registry: $0.registry, inSync: result.plan.change(for: .mirror(registry: $0.registry)) == nil)
+            Mirror(registry: $0.registry, inSync: result.plan.change(for: .mirror(cluster: spec.label, registry: $0.registry)) == nil)
         }
         if lab.gitops != nil {
             let argo = result.observed("argocd", as: ObservedArgo.self)

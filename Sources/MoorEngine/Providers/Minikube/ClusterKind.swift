@@ -7,6 +7,7 @@ import MoorSystem
 struct ClusterKind: ResourceKind {
     let spec: ClusterSpec
     var kind: String { "cluster" }
+    var scope: String? { spec.label }
     var unattended: Bool { true }
 
     func observe(_ session: ObservationSession) async throws -> ObservedCluster {
@@ -59,7 +60,7 @@ struct ClusterKind: ResourceKind {
             _ = try await runner.output(Minikube.delete(profile: spec.name), host: label)
             progress.note("creating cluster \(spec.name) (minikube start; this takes a few minutes)")
             _ = try await runner.output(Minikube.start(spec), host: label)
-        case .update, .remove:
+        case .update, .remove, .managedElsewhere:
             break
         }
     }

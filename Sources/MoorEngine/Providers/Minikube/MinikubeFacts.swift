@@ -16,7 +16,7 @@ extension ObservationSession {
 
     public func cluster(_ spec: ClusterSpec) async throws -> ObservedCluster {
         let (runner, label) = clusterHost(spec)
-        let profiles = try await fact("minikube profile list") {
+        let profiles = try await fact(FactKey(.minikubeProfiles, host: spec.host)) {
             try MinikubeProfiles.parse(try await runner.output(Minikube.profileList(), host: label))
         }
         guard let profile = profiles.first(where: { $0.name == spec.name }) else {
@@ -30,7 +30,7 @@ extension ObservationSession {
     /// silent about missing files (`-s`), exits 2 and says nothing on stderr.
     public func nodeFiles(_ spec: ClusterSpec) async throws -> [String: String] {
         let (runner, label) = clusterHost(spec)
-        return try await fact("node files") {
+        return try await fact(FactKey(.nodeFiles, host: spec.host, cluster: spec.id)) {
             let command = Minikube.ssh(profile: spec.name, NodeCommands.readNodeFiles())
             let result = try await runner.run(command)
             guard result.exitCode <= 1 || (result.exitCode == 2 && result.firstStderrLine == nil) else {
@@ -49,7 +49,7 @@ extension ObservationSession {
     /// The node's dockerd storage driver (`overlayfs` … with the containerd image store).
     public func storageDriver(_ spec: ClusterSpec) async throws -> String? {
         let (runner, _) = clusterHost(spec)
-        return try await fact("node storage driver") {
+        return try await fact(FactKey(.storageDriver, host: spec.host, cluster: spec.id)) {
             let result = try await runner.run(Minikube.ssh(profile: spec.name, NodeCommands.dockerStorageDriver()))
             return result.exitCode == 0 ? result.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines) : nil
         }
@@ -59,7 +59,7 @@ extension ObservationSession {
     /// cannot say, the port in the kubeconfig's server URL.
     public func apiHostPort(_ spec: ClusterSpec) async throws -> Int? {
         let (runner, label) = clusterHost(spec)
-        return try await fact("api host port") {
+        return try await fact(FactKey(.apiHostPort, host: spec.host, cluster: spec.id)) {
             if spec.driver == "docker" {
                 let result = try await runner.run(Docker.port(container: spec.name, port: spec.apiServer.effectivePort))
                 if result.exitCode == 0, let port = DockerPorts.hostPort(in: try DockerPorts.parse(result.stdoutText)) {
@@ -74,7 +74,7 @@ extension ObservationSession {
     /// `tailscale serve status --json` on the exposing host.
     public func serve(_ expose: TailscaleExpose, clusterHost: String?) async throws -> ServeConfig {
         let (runner, label) = hosts.runner(for: expose.host ?? clusterHost)
-        return try await fact("tailscale serve status \(label ?? "")") {
+        return try await fact(FactKey(.serveStatus, host: expose.host ?? clusterHost)) {
             try ServeConfig.parse(try await runner.output(Tailscale.serveStatus(), host: label))
         }
     }
@@ -82,7 +82,7 @@ extension ObservationSession {
     /// Docker's memory on the cluster host in MiB; a `refused` error when docker does not answer.
     public func dockerMemoryMiB(_ spec: ClusterSpec) async throws -> Int {
         let (runner, label) = clusterHost(spec)
-        return try await fact("docker memory") {
+        return try await fact(FactKey(.dockerMemory, host: spec.host)) {
             let result = try await runner.run(Docker.memTotal())
             guard result.exitCode == 0 else {
                 let line = result.firstStderrLine.map { ": \($0)" } ?? ""

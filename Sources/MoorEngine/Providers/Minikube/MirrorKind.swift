@@ -10,6 +10,7 @@ struct MirrorKind: ResourceKind {
 
     let spec: ClusterSpec
     var kind: String { "mirror" }
+    var scope: String? { spec.label }
     var unattended: Bool { true }
     var needs: [String] { ["cluster"] }
     var followUps: [String] { [Self.restartContainerd] }
@@ -28,7 +29,7 @@ struct MirrorKind: ResourceKind {
     }
 
     func mirror(_ change: Change) -> RegistryMirror? {
-        guard case .mirror(let registry) = change.id else { return nil }
+        guard case .mirror(_, let registry) = change.id else { return nil }
         return spec.registryMirrors.first { $0.registry == registry }
     }
 
@@ -36,11 +37,11 @@ struct MirrorKind: ResourceKind {
         let (runner, label) = apply.session.clusterHost(spec)
         if observed.runtime == "containerd" {
             // Recorded before the files change: if this run dies half-way, the next one restarts.
-            try apply.run.addFollowUp(kind: Self.restartContainerd, resource: ResourceID.cluster.description,
+            try apply.run.addFollowUp(kind: Self.restartContainerd, resource: ResourceID.cluster(spec.label).description,
                                       detail: "containerd in node \(spec.name) reloads registry hosts")
         }
         for change in changes {
-            guard case .mirror(let registry) = change.id else { continue }
+            guard case .mirror(_, let registry) = change.id else { continue }
             let path = HostsToml.path(for: registry)
             if change.action == .remove {
                 apply.context.progress.note("removing \(path)")
@@ -54,7 +55,7 @@ struct MirrorKind: ResourceKind {
     }
 
     func journal(_ change: Change, observed: ObservedMirrors) -> (before: String?, after: String?) {
-        if change.action == .remove, case .mirror(let registry) = change.id {
+        if change.action == .remove, case .mirror(_, let registry) = change.id {
             return (observed.files?[HostsToml.path(for: registry)], nil)
         }
         guard let mirror = mirror(change) else { return (nil, nil) }
@@ -62,7 +63,7 @@ struct MirrorKind: ResourceKind {
     }
 
     func notTaken(_ change: Change, remaining: Change, now: ObservedMirrors) -> String {
-        guard case .mirror(let registry) = change.id else { return "\(change.resource) was not changed in node \(spec.name)" }
+        guard case .mirror(_, let registry) = change.id else { return "\(change.resource) was not changed in node \(spec.name)" }
         let path = HostsToml.path(for: registry)
         if change.action == .remove { return "\(path) in node \(spec.name) is still there after moor removed it" }
         return "\(path) in node \(spec.name) does not hold what moor wrote; run `minikube ssh -p \(spec.name) -- cat \(path)`"

@@ -1,0 +1,57 @@
+import MoorCore
+
+/// What runs a cluster (minikube, k3s): the kinds of its resources, and what the other
+/// kinds and commands ask of it (the API server's port for exposure, the credentials for a
+/// workstation's kubeconfig). Adding a provider is a folder and one line in `ClusterProviders`.
+public protocol ClusterProvider: Sendable {
+    /// The lab file's `provider:` value.
+    static var name: String { get }
+    init(spec: ClusterSpec)
+    var spec: ClusterSpec { get }
+    /// This cluster's resource kinds: the cluster itself and the files on its node.
+    var kinds: [any ResourceKind] { get }
+    /// The API server's port on the cluster host while it runs, else nil.
+    func apiHostPort(_ session: ObservationSession) async throws -> Int?
+    /// The CA, client certificate and key a workstation's kubeconfig needs, read on the cluster host.
+    func credentials(_ hosts: HostRunners, home: String) async throws -> ClusterCredentials
+}
+
+/// A cluster's CA and a client's certificate and key, PEM (never written by the engine).
+public struct ClusterCredentials: Sendable {
+    public var ca: [UInt8]
+    public var certificate: [UInt8]
+    public var key: [UInt8]
+
+    public init(ca: [UInt8], certificate: [UInt8], key: [UInt8]) {
+        self.ca = ca
+        self.certificate = certificate
+        self.key = key
+    }
+}
+
+/// Every provider moor knows.
+public enum ClusterProviders {
+    static let registered: [Registration] = [
+        Registration(MinikubeProvider.self),
+        Registration(K3sProvider.self),
+    ]
+
+    /// A provider's name and how to make one for a cluster.
+    public struct Registration: Sendable {
+        public let name: String
+        let make: @Sendable (ClusterSpec) -> any ClusterProvider
+
+        public init<P: ClusterProvider>(_ type: P.Type) {
+            name = P.name
+            make = { P(spec: $0) }
+        }
+    }
+
+    /// The provider of a cluster; a provider moor does not know is the lab file's error.
+    public static func provider(for spec: ClusterSpec, extra: [Registration] = []) throws -> any ClusterProvider {
+        guard let registration = (registered + extra).first(where: { $0.name == spec.provider.description }) else {
+            throw MoorError(.invalidInput, "cluster `\(spec.id)` has the provider `\(spec.provider)`, which this moor does not know (\(registered.map(\.name).joined(separator: ", ")))")
+        }
+        return registration.make(spec)
+    }
+}

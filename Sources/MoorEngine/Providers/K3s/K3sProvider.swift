@@ -1,0 +1,43 @@
+import Foundation
+import MoorCore
+import MoorProbe
+import MoorSystem
+
+/// k3s on a Linux host reached over ssh: one kind for the server (installed, running, its
+/// certificate names and port, its registry mirrors), the kubeconfig from k3s.yaml.
+struct K3sProvider: ClusterProvider {
+    static let name = "k3s"
+    let spec: ClusterSpec
+
+    init(spec: ClusterSpec) { self.spec = spec }
+
+    var kinds: [any ResourceKind] { [K3sKind(spec: spec)] }
+
+    func apiHostPort(_ session: ObservationSession) async throws -> Int? {
+        let observed = try await session.k3s(spec)
+        return observed.host.active ? observed.apiPort : nil
+    }
+
+    /// k3s.yaml, read as root (it is 0600 root): its CA and the admin client certificate.
+    func credentials(_ hosts: HostRunners, home: String) async throws -> ClusterCredentials {
+        let (runner, label) = hosts.runner(for: spec.host)
+        let command = K3s.readKubeconfig()
+        let result = try await runner.run(command)
+        let where_ = label.map { " on \($0)" } ?? ""
+        guard result.exitCode == 0 else {
+            if let problem = K3s.sudoProblem(result, host: label) { throw MoorError(.refused, problem) }
+            let line = result.firstStderrLine.map { ": \($0)" } ?? ""
+            throw MoorError(.toolFailed, "could not read \(K3sPaths.kubeconfig)\(where_)\(line); is k3s installed and started (`moor up`)?")
+        }
+        let config: Kubeconfig
+        do { config = try Kubeconfig.parse(result.stdoutText) } catch {
+            throw MoorError(.badOutput, "\(K3sPaths.kubeconfig)\(where_) is not a kubeconfig: \(error)")
+        }
+        let context = config.currentContext.flatMap { config.contexts[$0] } ?? config.contexts.values.first
+        guard let context, let cluster = config.clusters[context.cluster], let user = config.users[context.user],
+              let ca = cluster.certificateAuthorityData, let certificate = user.clientCertificateData, let key = user.clientKeyData else {
+            throw MoorError(.badOutput, "\(K3sPaths.kubeconfig)\(where_) has no context with embedded CA and client certificate data")
+        }
+        return ClusterCredentials(ca: ca, certificate: certificate, key: key)
+    }
+}

@@ -1,0 +1,174 @@
+import Foundation
+import Testing
+import MoorCore
+import MoorProbe
+import MoorStandIns
+import MoorSystem
+import MoorTestSupport
+
+/// Two clusters in one lab: minikube here (stand-ins), k3s on ringtail behind a real sshd.
+@Suite(.serialized) struct K3sTests {
+    @Test func aTwoClusterLabConvergesInOneUpAndASecondUpIsANoOp() async throws {
+        let two = try await TwoClusterLab()
+        let lab = two.lab
+        let plan = try await lab.moor("plan", "-o", "json")
+        #expect(plan.exit == 2, "\(plan.stderr)")
+        let resources = try (plan.json()["changes"] as? [[String: Any]] ?? []).compactMap { $0["resource"] as? String }
+        #expect(resources.contains("cluster:indri") && resources.contains("mirror:indri/docker.io"), "\(resources)")
+        #expect(resources.contains("cluster:ringtail") && resources.contains("mirror:ringtail/docker.io"), "\(resources)")
+
+        let up = try await lab.moor("up")
+        #expect(up.exit == 0, "\(up.stdout)\(up.stderr)")
+        #expect(lab.world.load().profiles["minikube"]?.state == "Running")
+        let registries = try #require(two.file(K3sPaths.registries))
+        #expect(K3sFiles.isManaged(registries))
+        #expect(two.restarts == ["restart"], "one k3s restart for the names and the mirrors together: \(two.restarts)")
+        #expect(Set(two.writes()) == [K3sPaths.moorConfig, K3sPaths.registries], "\(two.writes())")
+        let rendered = try #require(two.file(K3sPaths.renderedHostsToml(for: "docker.io")))
+        #expect(rendered.contains("[host.\"https://registry.ops.eblu.me/v2\"]") && rendered.contains("skip_verify = true"), "\(rendered)")
+
+        let calls = lab.world.calls().count
+        let again = try await lab.moor("up", "-o", "json")
+        #expect(again.exit == 0, "\(again.stderr)")
+        #expect((try again.json()["applied"] as? [Any])?.isEmpty == true, "\(again.stdout)")
+        #expect(two.restarts == ["restart"])
+        let sudoCalls = lab.world.calls().dropFirst(calls).filter { $0.first == "sudo" }
+        #expect(sudoCalls.count == 1, "a no-op up reads ringtail with one command: \(sudoCalls)")
+        #expect(try await lab.moor("plan").exit == 0)
+    }
+
+    @Test func planForOneClusterShowsOnlyThatCluster() async throws {
+        let two = try await TwoClusterLab()
+        let plan = try await two.lab.moor("plan", "--cluster", "ringtail", "-o", "json")
+        #expect(plan.exit == 2, "\(plan.stderr)")
+        let resources = try (plan.json()["changes"] as? [[String: Any]] ?? []).compactMap { $0["resource"] as? String }
+        #expect(!resources.isEmpty && resources.allSatisfy { $0.contains("ringtail") }, "\(resources)")
+        #expect(!two.lab.world.calls().contains { $0.first == "minikube" }, "minikube is not asked about")
+        let unknown = try await two.lab.moor("plan", "--cluster", "ringtial")
+        #expect(unknown.exit == 64 && unknown.stderr.contains("did you mean `ringtail`"), "\(unknown.stderr)")
+    }
+
+    @Test func aMirrorChangeIsOneWriteAndOneRestartVerifiedThroughTheRenderedHostsToml() async throws {
+        let two = try await TwoClusterLab()
+        #expect(try await two.lab.moor("up").exit == 0)
+        try two.lab.writeLab(TwoClusterLab.text(ringtailMirror: "https://zot.ops.eblu.me"))
+        let writesBefore = two.writes().count
+        let up = try await two.lab.moor("up", "-o", "json")
+        #expect(up.exit == 0, "\(up.stderr)")
+        #expect(Array(two.writes().dropFirst(writesBefore)) == [K3sPaths.registries])
+        #expect(two.restarts == ["restart", "restart"], "\(two.restarts)")
+        let rendered = try #require(two.file(K3sPaths.renderedHostsToml(for: "docker.io")))
+        #expect(rendered.contains("https://zot.ops.eblu.me/v2"))
+        let applied = try (up.json()["applied"] as? [[String: Any]] ?? []).compactMap { $0["resource"] as? String }
+        #expect(applied == ["mirror:ringtail/docker.io"], "\(applied)")
+    }
+
+    @Test func aNameAddedToTLSSANIsAnInPlaceRestartVerifiedInTheServingCertificate() async throws {
+        let two = try await TwoClusterLab()
+        #expect(try await two.lab.moor("up").exit == 0)
+        try two.lab.writeLab(TwoClusterLab.text(ringtailNames: ["ringtail.tail8d86e.ts.net", "k3s.tail8d86e.ts.net"]))
+        let plan = try await two.lab.moor("plan", "--cluster", "ringtail", "-o", "json")
+        let change = try #require((plan.json()["changes"] as? [[String: Any]])?.first)
+        #expect(change["resource"] as? String == "cluster:ringtail" && change["action"] as? String == "update", "\(plan.stdout)")
+        let up = try await two.lab.moor("up")
+        #expect(up.exit == 0, "\(up.stderr)")
+        #expect(two.restarts.count == 2)
+        let pem = try #require(two.file(K3sPaths.servingCertificate))
+        #expect(ClientIdentity.names(inPEM: pem)?.contains("k3s.tail8d86e.ts.net") == true)
+        #expect(two.file(K3sPaths.moorConfig)?.contains("k3s.tail8d86e.ts.net") == true)
+    }
+
+    @Test func aNixOSRegistriesYAMLIsManagedElsewhereAndLeftUntouched() async throws {
+        let two = try await TwoClusterLab()
+        let store = two.root + "/nix/store/0a1b2c-k3s-registries.yaml"
+        try FileManager.default.createDirectory(atPath: two.root + "/nix/store", withIntermediateDirectories: true)
+        try "mirrors:\n  docker.io:\n    endpoint:\n      - \"https://nix.example\"\n".write(toFile: store, atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: two.root + K3sPaths.registries, withDestinationPath: store)
+        let before = try Data(contentsOf: URL(fileURLWithPath: store))
+        let plan = try await two.lab.moor("plan", "--cluster", "ringtail")
+        #expect(plan.exit == 2)
+        #expect(plan.stdout.contains("managed elsewhere (Nix"), "\(plan.stdout)")
+        #expect(plan.stdout.contains("https://registry.ops.eblu.me"), "the content the lab file asks for: \(plan.stdout)")
+        let up = try await two.lab.moor("up", "--cluster", "ringtail")
+        #expect(up.exit == 2, "\(up.stderr)")
+        #expect(up.stderr.contains("/etc/rancher/k3s/registries.yaml is managed elsewhere (Nix"), "\(up.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: store)) == before)
+        #expect(!two.writes().contains(K3sPaths.registries))
+        let link = try FileManager.default.destinationOfSymbolicLink(atPath: two.root + K3sPaths.registries)
+        #expect(link == store)
+    }
+
+    @Test func kubeconfigMergeHoldsBothClustersForTheRealKubectl() async throws {
+        let two = try await TwoClusterLab(TwoClusterLab.text(extra: ""))
+        #expect(try await two.lab.moor("up").exit == 0)
+        // The merged file already holds another cluster's context: it stays.
+        let merged = two.lab.scratch.path + "/.kube/config"
+        try FileManager.default.createDirectory(atPath: two.lab.scratch.path + "/.kube", withIntermediateDirectories: true)
+        try "apiVersion: v1\nkind: Config\nclusters:\n- name: other\n  cluster:\n    server: https://other:6443\ncontexts:\n- name: other\n  context:\n    cluster: other\n    user: other\nusers:\n- name: other\n  user: {}\ncurrent-context: other\n"
+            .write(toFile: merged, atomically: true, encoding: .utf8)
+        let k3s = try await two.lab.moor("kubeconfig", "--cluster", "ringtail", "--merge", "--no-verify")
+        #expect(k3s.exit == 0, "\(k3s.stderr)")
+        let written = try String(contentsOfFile: two.lab.scratch.path + "/.kube/k3s-ringtail/config.yml", encoding: .utf8)
+        #expect(written.contains("k3s-ringtail") && written.contains("https://ringtail.tail8d86e.ts.net:6443") && !written.contains("name: default"), "\(written)")
+        let kubectl = try await LocalRunner(environment: ["KUBECONFIG": merged, "PATH": "/usr/local/bin:/usr/bin:/bin"])
+            .run(Command("kubectl", ["config", "get-contexts", "-o", "name"], timeout: .seconds(20)))
+        #expect(kubectl.exitCode == 0, "\(kubectl.stderrText)")
+        #expect(Set(kubectl.stdoutText.split(separator: "\n")) == ["k3s-ringtail", "other"], "\(kubectl.stdoutText)")
+        let view = try await LocalRunner(environment: ["KUBECONFIG": merged, "PATH": "/usr/local/bin:/usr/bin:/bin"])
+            .run(Command("kubectl", ["config", "view", "--minify", "--context", "k3s-ringtail", "-o", "jsonpath={.clusters[0].cluster.server}"], timeout: .seconds(20)))
+        #expect(view.stdoutText == "https://ringtail.tail8d86e.ts.net:6443", "\(view.stdoutText)\(view.stderrText)")
+    }
+
+    @Test func aSudoThatWantsAPasswordNamesSudoers() async throws {
+        let two = try await TwoClusterLab()
+        FileManager.default.createFile(atPath: two.root + "/.standin/sudo-wants-password", contents: Data())
+        let plan = try await two.lab.moor("plan", "--cluster", "ringtail")
+        #expect(plan.exit == 1)
+        #expect(plan.stderr.contains("sudo on ringtail wants a password") && plan.stderr.contains("sudoers"), "\(plan.stderr)")
+    }
+}
+
+/// The lab file's errors for several clusters, each positioned.
+@Suite struct ClusterLabFileTests {
+    func problems(_ text: String) -> [String] {
+        switch LabLoader.load(text: text, file: "moor.yaml") {
+        case .success: return []
+        case .failure(let error): return error.diagnostics.map { "\($0.position.line):\($0.position.column): \($0.message)" }
+        }
+    }
+
+    @Test func unknownProviderForeignFieldsSharedProfilesAndUnknownArgoCluster() {
+        let text = """
+            version: 1
+            clusters:
+              indri:
+                provider: minikube
+              twin:
+                provider: minikube
+                profile: indri
+              ringtail:
+                provider: k3s
+                driver: docker
+              odd:
+                provider: k3d
+            gitops:
+              argocd:
+                cluster: indry
+            """
+        let found = problems(text)
+        #expect(found.contains { $0.hasPrefix("12:15:") && $0.contains("must be one of minikube, k3s, found `k3d`") }, "\(found)")
+        #expect(found.contains { $0.hasPrefix("10:5:") && $0.contains("`clusters.ringtail.driver` does not apply to a k3s cluster") }, "\(found)")
+        #expect(found.contains { $0.contains("clusters `indri` and `twin` are the same minikube profile `indri`") }, "\(found)")
+        #expect(found.contains { $0.hasPrefix("15:14:") && $0.contains("names the cluster `indry`") && $0.contains("did you mean `indri`?") }, "\(found)")
+    }
+
+    @Test func theShorthandKeepsItsNamesAndSeveralClustersNeedArgoCDsCluster() throws {
+        let one = try LabLoader.load(text: "version: 1\ncluster:\n  name: minikube\n  registryMirrors:\n    - registry: docker.io\n      mirror: https://m\n", file: "moor.yaml").get()
+        #expect(one.clusters.count == 1 && one.cluster?.label == nil && one.cluster?.id == "minikube")
+        let found = problems("version: 1\nclusters:\n  a: {provider: minikube}\n  b: {provider: k3s, host: b}\nhosts:\n  b: {ssh: b}\ngitops:\n  argocd: {}\n")
+        #expect(found.contains { $0.contains("say which one ArgoCD runs in with `gitops.argocd.cluster`") }, "\(found)")
+        #expect(ResourceID(parsing: "mirror:ringtail/docker.io") == .mirror(cluster: "ringtail", registry: "docker.io"))
+        #expect(ResourceID(parsing: "cluster:ringtail")?.description == "cluster:ringtail")
+        #expect(ResourceID(parsing: "mirror:docker.io") == .mirror(cluster: nil, registry: "docker.io"))
+    }
+}
