@@ -38,7 +38,7 @@ struct CheckCommand: AsyncParsableCommand {
         var options = GlobalOptions()
         options.file = file
         let path = options.labPath()
-        let lab = try LabFileReader.load(path, cluster: options.cluster)
+        let lab = try LabFileReader.load(path)
         var checks = lab.checks
         let only = CommaList.split(onlyLists, known: Set(checks.map(\.name)))
         let tags = CommaList.split(tagLists)
