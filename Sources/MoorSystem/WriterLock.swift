@@ -117,3 +117,18 @@ public struct LockBusy: Error, Sendable {
     public var holder: WriterLock.Holder?
     public var waited: Bool
 }
+
+/// The writer locks of every cluster a command changes, taken in one fixed order (by name)
+/// so two commands over overlapping clusters never wait on each other in a cycle.
+public final class WriterLocks: @unchecked Sendable {
+    public let locks: [WriterLock]
+
+    public init(_ locks: [WriterLock]) { self.locks = locks }
+
+    /// Whether another writer held any of them when they were asked for.
+    public var contended: Bool { locks.contains { $0.contended } }
+
+    public func release() {
+        for lock in locks.reversed() { lock.release() }
+    }
+}

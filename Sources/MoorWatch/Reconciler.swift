@@ -10,7 +10,7 @@ import MoorSystem
 /// under it if another writer held it (a manual `moor up` may have done the work meanwhile)
 /// and apply in one journal run named `watch` (`up` observes afresh before it applies).
 public actor Reconciler {
-    public typealias LockTaker = @Sendable () async throws -> WriterLock
+    public typealias LockTaker = @Sendable () async throws -> WriterLocks
 
     let lab: LabFile
     let labPath: String
@@ -42,7 +42,7 @@ public actor Reconciler {
     /// while it is being observed (the node container stopping between the profile list
     /// and `minikube ssh`), and the next look then sees a plain stopped cluster.
     public func reconcile(_ reason: String) async {
-        guard lab.cluster != nil else { return }
+        guard !lab.clusters.isEmpty else { return }
         do {
             try await once(reason)
         } catch {
@@ -121,13 +121,14 @@ public actor Reconciler {
 
     /// Cluster metrics from what the plan observed.
     func record(observed: [String: any Sendable], changes: [Change]) {
-        guard let cluster = observed["cluster"] as? ObservedCluster else { return }
-        let hasExpose = lab.expose?.tailscale != nil
-        let hasMirrors = !(lab.cluster?.registryMirrors.isEmpty ?? true)
-        metrics.cluster(up: cluster.state == .running || cluster.state == .error,
-                        apiServerUp: cluster.state == .running,
-                        exposeInSync: !hasExpose || !changes.contains { $0.id.kind == "expose" },
-                        mirrorsInSync: !hasMirrors || !changes.contains { $0.id.kind == "mirror" })
+        for spec in lab.clusters {
+            guard let provider = try? ClusterProviders.provider(for: spec),
+                  let health = observed[provider.key("cluster")] as? any ClusterHealth else { continue }
+            let exposed = lab.expose?.tailscale.map { ($0.cluster ?? lab.clusters.first?.id) == spec.id } ?? false
+            metrics.cluster(spec.id, up: health.nodeUp, apiServerUp: health.apiServerUp,
+                            exposeInSync: !exposed || !changes.contains { $0.id.kind == "expose" },
+                            mirrorsInSync: spec.registryMirrors.isEmpty || !changes.contains { $0.id.kind == "mirror" && $0.id.clusterLabel == spec.label })
+        }
     }
 
     /// Application counts, read-only (watch never syncs apps).

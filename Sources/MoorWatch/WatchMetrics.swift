@@ -12,7 +12,8 @@ public final class WatchMetrics: Sendable {
     let state = Mutex<[String: CheckGauges]>([:])
     let dirty = Mutex(true)
 
-    let clusterUp, apiServerUp, exposeInSync, mirrorsInSync: Gauge
+    /// Per cluster (label `cluster`, moor's name for it): node up, API server up, exposure and mirrors in sync.
+    let clusterGauges = Mutex<[String: [Gauge]]>([:])
     let appsTotal, appsSynced, appsHealthy: Gauge
     let lastReconcile: Gauge
     let reconcileErrors: Counter
@@ -22,10 +23,6 @@ public final class WatchMetrics: Sendable {
     public init() {
         let registry = PrometheusCollectorRegistry()
         self.registry = registry
-        clusterUp = Self.gauge(registry, "moor_cluster_up", labels: [], help: "1 when the cluster's node is running")
-        apiServerUp = Self.gauge(registry, "moor_apiserver_up", labels: [], help: "1 when minikube reports the API server healthy")
-        exposeInSync = Self.gauge(registry, "moor_expose_in_sync", labels: [], help: "1 when the tailnet forwards to the API server's current port")
-        mirrorsInSync = Self.gauge(registry, "moor_mirrors_in_sync", labels: [], help: "1 when every registry mirror file matches the lab file")
         appsTotal = Self.gauge(registry, "moor_apps_total", labels: [], help: "ArgoCD Applications found")
         appsSynced = Self.gauge(registry, "moor_apps_synced", labels: [], help: "ArgoCD Applications Synced")
         appsHealthy = Self.gauge(registry, "moor_apps_healthy", labels: [], help: "ArgoCD Applications Healthy")
@@ -111,11 +108,20 @@ public final class WatchMetrics: Sendable {
     // MARK: cluster, apps, reconcile, alerts
 
     /// The lab has no exposure (or no mirrors): nothing can be out of sync, so 1.
-    public func cluster(up: Bool, apiServerUp api: Bool, exposeInSync expose: Bool, mirrorsInSync mirrors: Bool) {
-        clusterUp.set(to: up ? 1 : 0)
-        apiServerUp.set(to: api ? 1 : 0)
-        exposeInSync.set(to: expose ? 1 : 0)
-        mirrorsInSync.set(to: mirrors ? 1 : 0)
+    public func cluster(_ name: String, up: Bool, apiServerUp api: Bool, exposeInSync expose: Bool, mirrorsInSync mirrors: Bool) {
+        let gauges = clusterGauges.withLock { all in
+            if let gauges = all[name] { return gauges }
+            let labels = [("cluster", name)]
+            let made = [
+                gauge("moor_cluster_up", labels: labels, help: "1 when the cluster's node (or k3s) is running"),
+                gauge("moor_apiserver_up", labels: labels, help: "1 when the provider reports the API server healthy"),
+                gauge("moor_expose_in_sync", labels: labels, help: "1 when the tailnet forwards to the API server's current port"),
+                gauge("moor_mirrors_in_sync", labels: labels, help: "1 when every registry mirror file matches the lab file"),
+            ]
+            all[name] = made
+            return made
+        }
+        for (gauge, value) in zip(gauges, [up, api, expose, mirrors]) { gauge.set(to: value ? 1 : 0) }
         touch()
     }
 

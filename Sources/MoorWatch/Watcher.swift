@@ -86,16 +86,20 @@ public final class Watcher: Service, Sendable {
     func loops() async {
         let lab = settings.lab
         let spec = settings.spec
-        log.event("watching \(settings.labPath): \(lab.cluster.map { "cluster \($0.name), " } ?? "")\(lab.checks.count) check(s), reconcile every \(spec.reconcileMilliseconds / 1000) s\(metricsServer?.port.map { ", metrics on port \($0)" } ?? "")")
+        let clusterNames = lab.clusters.map { lab.namesClusters ? $0.id : $0.name }
+        log.event("watching \(settings.labPath): \(clusterNames.isEmpty ? "" : "cluster \(clusterNames.joined(separator: ", ")), ")\(lab.checks.count) check(s), reconcile every \(spec.reconcileMilliseconds / 1000) s\(metricsServer?.port.map { ", metrics on port \($0)" } ?? "")")
         let (triggers, trigger) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(4))
         await withTaskGroup(of: Void.self) { group in
-            if let cluster = lab.cluster {
-                // Only the docker driver runs the node as a container with events to follow;
-                // other drivers rely on the periodic reconcile.
-                if cluster.driver == "docker" {
-                    group.addTask { await self.follow(cluster, trigger) }
-                } else {
-                    log.event("cluster driver \(cluster.driver): no container events to follow; reconciling every \(spec.reconcileMilliseconds / 1000) s")
+            if !lab.clusters.isEmpty {
+                // A provider names the container whose events to follow; the others rely on
+                // the periodic reconcile.
+                for cluster in lab.clusters {
+                    guard let provider = try? ClusterProviders.provider(for: cluster) else { continue }
+                    if provider.eventContainer != nil {
+                        group.addTask { await self.follow(cluster, trigger) }
+                    } else {
+                        log.event("\(provider.withoutEvents); reconciling every \(spec.reconcileMilliseconds / 1000) s")
+                    }
                 }
                 group.addTask {
                     trigger.yield("start")

@@ -46,8 +46,9 @@ final class TwoClusterLab: @unchecked Sendable {
         """
     }
 
-    init(_ text: String = TwoClusterLab.text(), k3sActive: Bool = true) async throws {
-        lab = try Homelab(lab: text, standIns: StandIn.tools + ["k3s", "sudo", "systemctl"])
+    /// `realKubectl`: leave kubectl out of the stand-ins, for the real one against the API emulator.
+    init(_ text: String = TwoClusterLab.text(), k3sActive: Bool = true, realKubectl: Bool = false) async throws {
+        lab = try Homelab(lab: text, standIns: StandIn.tools.filter { !realKubectl || $0 != "kubectl" } + ["k3s", "sudo", "systemctl"])
         root = lab.scratch.path + "/ringtail"
         ca = try TestPKI.authority("k3s-server-ca")
         client = try TestPKI.leaf("system:admin", issuer: ca)

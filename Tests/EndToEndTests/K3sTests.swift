@@ -119,6 +119,71 @@ import MoorTestSupport
         #expect(view.stdoutText == "https://ringtail.tail8d86e.ts.net:6443", "\(view.stdoutText)\(view.stderrText)")
     }
 
+    @Test func argoCDGetsRingtailAsAClusterAndAnAppDeployingThereIsShownByItsName() async throws {
+        let extra = """
+            gitops:
+              argocd:
+                cluster: indri
+                clusters: [ringtail]
+                apps: [web]
+            """
+        let text = TwoClusterLab.text(extra: extra).replacingOccurrences(of: "    containerRuntime: containerd\n", with: "    containerRuntime: containerd\n    kubeContext: minikube-indri\n")
+        let two = try await TwoClusterLab(text, realKubectl: true)
+        let api = try await KubeAPIServer.start()
+        defer { Task { await api.stop() } }
+        two.lab.extraEnvironment["KUBECONFIG"] = try two.lab.scratch.write("kubeconfig", api.kubeconfig(context: "minikube-indri"))
+        try api.store.put(json: #"{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"argocd"}}"#)
+        let app: [String: Any] = [
+            "apiVersion": "argoproj.io/v1alpha1", "kind": "Application", "metadata": ["name": "web", "namespace": "argocd"],
+            "spec": ["project": "default", "source": ["repoURL": "https://charts.example", "chart": "web", "targetRevision": "1.0.0"],
+                     "destination": ["server": "https://ringtail.tail8d86e.ts.net:6443", "namespace": "web"]],
+            "status": ["sync": ["status": "Synced", "revision": "1.0.0"], "health": ["status": "Healthy"]],
+        ]
+        try api.store.put(json: String(decoding: try JSONSerialization.data(withJSONObject: app), as: UTF8.self))
+
+        let plan = try await two.lab.moor("plan", "-o", "json")
+        let resources = try (plan.json()["changes"] as? [[String: Any]] ?? []).compactMap { $0["resource"] as? String }
+        #expect(resources.contains("argocdcluster:ringtail"), "\(resources) \(plan.stdout) \(plan.stderr)")
+        let up = try await two.lab.moor("up")
+        #expect(up.exit == 0, "\(up.stdout)\(up.stderr)")
+        let secret = try #require(api.store.get(apiVersion: "v1", kind: "Secret", namespace: "argocd", name: "cluster-ringtail"))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(secret.utf8)) as? [String: Any])
+        let labels = (object["metadata"] as? [String: Any])?["labels"] as? [String: String]
+        #expect(labels?["argocd.argoproj.io/secret-type"] == "cluster")
+        let data = (object["data"] as? [String: String] ?? [:]).compactMapValues { Data(base64Encoded: $0).map { String(decoding: $0, as: UTF8.self) } }
+        #expect(data["name"] == "ringtail" && data["server"] == "https://ringtail.tail8d86e.ts.net:6443", "\(data.keys)")
+        #expect(data["config"]?.contains("keyData") == true)
+        #expect(!up.stdout.contains(two.client.keyPEM) && !up.stderr.contains("keyData"), "the client key never reaches the output")
+        let runs = try await two.lab.moor("history", "-o", "json").json()["runs"] as? [[String: Any]] ?? []
+        let upRun = try #require(runs.first { $0["command"] as? String == "up" }?["id"] as? Int)
+        let history = try await two.lab.moor("history", String(upRun), "-o", "json")
+        #expect(!history.stdout.contains("keyData") && history.stdout.contains("config-sha256"), "\(history.stdout)")
+
+        let again = try await two.lab.moor("plan")
+        #expect(again.exit == 0, "the Secret is current: \(again.stdout)")
+        let apps = try await two.lab.moor("apps", "-o", "json")
+        let rows = try apps.json()["apps"] as? [[String: Any]] ?? []
+        #expect(rows.first?["cluster"] as? String == "ringtail", "\(apps.stdout)")
+        let table = try await two.lab.moor("apps")
+        #expect(table.stdout.contains("CLUSTER") && table.stdout.contains("ringtail"), "\(table.stdout)")
+    }
+
+    @Test func watchStartsAnInactiveK3sAndLabelsItsMetricsWithTheCluster() async throws {
+        let two = try await TwoClusterLab()
+        let textfile = two.lab.scratch.path + "/moor.prom"
+        try two.lab.writeLab(TwoClusterLab.text(extra: "watch:\n  reconcile: 1s\n  metrics:\n    textfile: \(textfile)\n"))
+        #expect(try await two.lab.moor("up").exit == 0)
+        let watch = try WatchRun(two.lab)
+        #expect(await WatchRun.eventually { watch.log.contains("(k3s on ringtail): no container events") }, "\(watch.log)")
+        K3sStandIn.setActive(false, root: two.root)
+        #expect(await WatchRun.eventually { two.restarts.last == "start" }, "\(watch.log)")
+        #expect(await WatchRun.eventually { watch.log.contains("applied cluster:ringtail") }, "\(watch.log)")
+        #expect(watch.log.contains("start k3s on ringtail (it is inactive)"), "\(watch.log)")
+        #expect(await watch.stop().status == 0)
+        let metrics = try String(contentsOfFile: textfile, encoding: .utf8)
+        #expect(metrics.contains(#"moor_cluster_up{cluster="ringtail"} 1"#) && metrics.contains(#"moor_cluster_up{cluster="indri"} 1"#), "\(metrics)")
+    }
+
     @Test func aSudoThatWantsAPasswordNamesSudoers() async throws {
         let two = try await TwoClusterLab()
         FileManager.default.createFile(atPath: two.root + "/.standin/sudo-wants-password", contents: Data())

@@ -46,12 +46,14 @@ struct AppsList: AsyncParsableCommand {
             struct Report: Encodable { var apps: [AppsEngine.Row] }
             try Console.json(Report(apps: rows))
         case .text:
+            let several = lab.namesClusters
             let table = rows.map { row in
                 [row.name, row.sync, row.health, row.targetRevision, row.syncedRevision ?? "-",
-                 row.onTarget ? "yes" : "NO", row.parent ?? "-"]
+                 row.onTarget ? "yes" : "NO", row.parent ?? "-"] + (several ? [row.cluster ?? "-"] : [])
             }
             let off = rows.filter { !$0.onTarget }.map(\.name)
-            Console.out(Table.render(header: ["NAME", "SYNC", "HEALTH", "TARGET", "SYNCED", "ON \(engine.spec.revision.uppercased())", "PARENT"], rows: table)
+            let header = ["NAME", "SYNC", "HEALTH", "TARGET", "SYNCED", "ON \(engine.spec.revision.uppercased())", "PARENT"] + (several ? ["CLUSTER"] : [])
+            Console.out(Table.render(header: header, rows: table)
                         + "\n" + (off.isEmpty ? "every app tracks \(engine.spec.revision)" : "not on \(engine.spec.revision): \(off.joined(separator: ", "))"))
         }
     }

@@ -19,18 +19,33 @@ struct WriterOptions: ParsableArguments {
     var timeout: Duration? { noWait ? nil : .milliseconds(Units.milliseconds(lockTimeout) ?? 600_000) }
 }
 
-/// The writer lock of the lab's cluster (its host plus its profile), local to this machine.
+/// The writer lock of each of the lab's clusters (its host plus its profile, or its k3s),
+/// local to this machine.
 enum ClusterLock {
-    /// `minikube`, or `indri/minikube` for a remote cluster host; a GitOps-only lab locks its
-    /// kube context.
-    static func name(_ lab: LabFile) -> String {
-        if let cluster = lab.cluster { return cluster.host.map { "\($0)/\(cluster.name)" } ?? cluster.name }
-        return lab.kubeContext ?? lab.remoteAccess?.context ?? "default"
+    /// `minikube`, or `indri/minikube` for a remote cluster host, `ringtail/k3s` for a k3s
+    /// host; a GitOps-only lab locks its kube context. Sorted: the order locks are taken in.
+    static func names(_ lab: LabFile) -> [String] {
+        guard !lab.clusters.isEmpty else { return [lab.kubeContext ?? lab.remoteAccess?.context ?? "default"] }
+        return Set(lab.clusters.map { cluster in
+            let local = cluster.provider == .minikube ? cluster.name : cluster.provider.description
+            return cluster.host.map { "\($0)/\(local)" } ?? local
+        }).sorted()
     }
 
-    /// Takes the lock, saying on stderr whom it waits for. Hold the result until done.
-    static func take(_ lab: LabFile, command: String, options: WriterOptions, context: MoorContext) async throws -> WriterLock {
-        let cluster = name(lab)
+    /// Takes every cluster's lock in order, saying on stderr whom it waits for. Hold the
+    /// result until done; `moor up --cluster NAME` takes only that cluster's.
+    static func take(_ lab: LabFile, command: String, options: WriterOptions, context: MoorContext) async throws -> WriterLocks {
+        var taken: [WriterLock] = []
+        do {
+            for name in names(lab) { taken.append(try await take(name, command: command, options: options, context: context)) }
+        } catch {
+            WriterLocks(taken).release()
+            throw error
+        }
+        return WriterLocks(taken)
+    }
+
+    static func take(_ cluster: String, command: String, options: WriterOptions, context: MoorContext) async throws -> WriterLock {
         let directory = context.stateDirectory + "/locks"
         try context.files.ensureDirectory(directory)
         let file = directory + "/" + cluster.map { $0.isLetter || $0.isNumber || "-_.".contains($0) ? $0 : "_" } + ".lock"

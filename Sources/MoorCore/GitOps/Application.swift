@@ -41,6 +41,8 @@ public struct Application: Sendable, Equatable {
     public var conditions: [Condition]
     /// The app of apps that manages this one (tracking label or annotation), if any.
     public var parent: String?
+    /// `spec.destination.server` (or `.name`, ArgoCD's cluster name), where the app deploys.
+    public var destination: String?
     /// The Applications this one manages (an app of apps): its `status.resources` entries of
     /// kind `Application`, as ArgoCD reports them once it has synced.
     public var children: [String] = []
@@ -97,7 +99,8 @@ public enum ApplicationParser {
             parent = String(tracking[..<colon])
         }
         let name = metadata["name"] as? String ?? ""
-        return Application(
+        let destination = spec["destination"] as? [String: Any]
+        var app = Application(
             name: name, namespace: metadata["namespace"] as? String ?? "",
             sources: sources,
             syncStatus: sync["status"] as? String ?? "Unknown",
@@ -114,6 +117,8 @@ public enum ApplicationParser {
                 resource["kind"] as? String == "Application" && (resource["group"] as? String ?? "argoproj.io") == "argoproj.io"
                     ? resource["name"] as? String : nil
             })
+        app.destination = destination?["server"] as? String ?? destination?["name"] as? String
+        return app
     }
 
     static func source(_ object: [String: Any], index: Int?) -> Application.Source {

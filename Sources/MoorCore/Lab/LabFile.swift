@@ -357,6 +357,14 @@ extension LabFile {
         return nil
     }
 
+    /// The URL other machines (and ArgoCD) reach a cluster's API server at: its
+    /// `remoteAccess.server`, else its first certificate name on its API port.
+    public func serverURL(of cluster: ClusterSpec) -> String {
+        if let server = remoteAccess(for: cluster)?.server { return server }
+        let port = cluster.apiServer.port ?? (cluster.provider == .k3s ? 6443 : 8443)
+        return "https://\(cluster.apiServer.names.first ?? cluster.host ?? "127.0.0.1"):\(port)"
+    }
+
     /// The remote access of one cluster: its own, or for the first cluster the top-level one.
     public func remoteAccess(for cluster: ClusterSpec) -> RemoteAccessSpec? {
         cluster.remoteAccess ?? (cluster.id == clusters.first?.id ? remoteAccess : nil)

@@ -1,7 +1,18 @@
 /// What observe found about the cluster: the profile, the names in the API server
 /// certificate the node serves, and (when the cluster must be created or started) Docker's
 /// memory or why Docker did not answer.
-public struct ObservedCluster: Sendable, Equatable {
+/// What watch and status read of any provider's cluster observation.
+public protocol ClusterHealth: Sendable {
+    /// The node (or host service) runs.
+    var nodeUp: Bool { get }
+    /// The API server answers.
+    var apiServerUp: Bool { get }
+}
+
+public struct ObservedCluster: Sendable, Equatable, ClusterHealth {
+    public var nodeUp: Bool { state == .running || state == .error }
+    public var apiServerUp: Bool { state == .running }
+
     public var name: String
     public var state: ClusterState
     public var config: MinikubeProfiles.ProfileConfig?

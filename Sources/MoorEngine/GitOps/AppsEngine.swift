@@ -20,6 +20,9 @@ public struct AppsEngine: Sendable {
         public var syncedRevision: String?
         public var onTarget: Bool
         public var parent: String?
+        /// Where it deploys: moor's name of the cluster when it is one of the lab's, else
+        /// `destination.server` as the Application says it.
+        public var cluster: String?
 
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
@@ -30,8 +33,9 @@ public struct AppsEngine: Sendable {
             try container.encode(syncedRevision, forKey: .syncedRevision)
             try container.encode(onTarget, forKey: .onTarget)
             try container.encode(parent, forKey: .parent)
+            try container.encode(cluster, forKey: .cluster)
         }
-        enum CodingKeys: String, CodingKey { case name, sync, health, targetRevision, syncedRevision, onTarget, parent }
+        enum CodingKeys: String, CodingKey { case name, sync, health, targetRevision, syncedRevision, onTarget, parent, cluster }
     }
 
     let lab: LabFile
@@ -66,8 +70,17 @@ public struct AppsEngine: Sendable {
         apps.map { app in
             Row(name: app.name, sync: app.syncStatus, health: app.health, targetRevision: app.targetRevision,
                 syncedRevision: app.syncedRevision.map { SyncProgress.short($0) }, onTarget: app.isOnTarget(spec.revision),
-                parent: app.parent)
+                parent: app.parent, cluster: destinationCluster(app.destination))
         }
+    }
+
+    /// moor's name for an app's destination: ArgoCD's own cluster (`in-cluster`,
+    /// kubernetes.default.svc) is the cluster ArgoCD runs in; another is the lab cluster
+    /// whose server URL it names.
+    func destinationCluster(_ destination: String?) -> String? {
+        guard let destination else { return nil }
+        if destination == "https://kubernetes.default.svc" || destination == "in-cluster" { return lab.primaryCluster?.id ?? destination }
+        return lab.clusters.first { lab.serverURL(of: $0) == destination || $0.id == destination }?.id ?? destination
     }
 
     func select(_ selection: Selection, from apps: [Application]) throws -> [Application] {

@@ -14,6 +14,17 @@ public protocol ClusterProvider: Sendable {
     func apiHostPort(_ session: ObservationSession) async throws -> Int?
     /// The CA, client certificate and key a workstation's kubeconfig needs, read on the cluster host.
     func credentials(_ hosts: HostRunners, home: String) async throws -> ClusterCredentials
+    /// The container whose docker events `moor watch` follows, or nil when the cluster has
+    /// none (watch then relies on its periodic reconcile).
+    var eventContainer: String? { get }
+    /// The line watch logs for a cluster without container events.
+    var withoutEvents: String { get }
+}
+
+extension ClusterProvider {
+    public var eventContainer: String? { nil }
+    /// The engine key of this cluster's `kind` observation (`cluster`, `cluster@ringtail`).
+    public func key(_ kind: String) -> String { kind + (spec.label.map { "@\($0)" } ?? "") }
 }
 
 /// A cluster's CA and a client's certificate and key, PEM (never written by the engine).

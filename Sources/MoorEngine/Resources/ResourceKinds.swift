@@ -15,6 +15,12 @@ public enum ResourceKinds {
         }
         let apps = try? AppsEngine(lab: lab, labPath: labPath, context: context)
         if let gitops = lab.gitops, let apps { kinds.append(ArgoKind(spec: gitops, engine: apps, labPath: labPath)) }
+        if let gitops = lab.gitops, let context = lab.kubectlContext {
+            for name in gitops.clusters where name != lab.primaryCluster?.id {
+                guard let target = lab.cluster(named: name) else { continue }
+                kinds.append(ArgoClusterKind(spec: gitops, target: target, server: lab.serverURL(of: target), kubeContext: context, lab: lab))
+            }
+        }
         if !lab.secrets.isEmpty { kinds.append(SecretKind(engine: SecretsEngine(lab: lab, labPath: labPath, context: context))) }
         if let apps { kinds.append(AppKind(engine: apps)) }
         return kinds

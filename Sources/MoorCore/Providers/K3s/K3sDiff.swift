@@ -1,5 +1,8 @@
 /// What observe found on a k3s host, and the served certificate's names.
-public struct ObservedK3s: Sendable, Equatable {
+public struct ObservedK3s: Sendable, Equatable, ClusterHealth {
+    public var nodeUp: Bool { host.active }
+    public var apiServerUp: Bool { host.active }
+
     public var host: K3sHostState
     /// The names in the API server's serving certificate; nil when it could not be read.
     public var servingNames: [String]?

@@ -13,6 +13,8 @@ struct K3sProvider: ClusterProvider {
 
     var kinds: [any ResourceKind] { [K3sKind(spec: spec)] }
 
+    var withoutEvents: String { "cluster \(spec.id) (k3s on \(spec.host ?? "this machine")): no container events; `systemctl is-active k3s` is looked at" }
+
     func apiHostPort(_ session: ObservationSession) async throws -> Int? {
         let observed = try await session.k3s(spec)
         return observed.host.active ? observed.apiPort : nil

@@ -13,6 +13,10 @@ struct MinikubeProvider: ClusterProvider {
     // Also with no mirrors listed: a hosts.toml moor wrote for one the lab dropped goes.
     var kinds: [any ResourceKind] { [ClusterKind(spec: spec), MirrorKind(spec: spec)] }
 
+    /// Only the docker driver runs the node as a container with events to follow.
+    var eventContainer: String? { spec.driver == "docker" ? spec.name : nil }
+    var withoutEvents: String { "cluster driver \(spec.driver): no container events to follow" }
+
     func apiHostPort(_ session: ObservationSession) async throws -> Int? {
         let state = try await session.cluster(spec).state
         return state == .running || state == .error ? try await session.apiHostPort(spec) : nil
