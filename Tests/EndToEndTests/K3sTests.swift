@@ -184,6 +184,27 @@ import MoorTestSupport
         #expect(metrics.contains(#"moor_cluster_up{cluster="ringtail"} 1"#) && metrics.contains(#"moor_cluster_up{cluster="indri"} 1"#), "\(metrics)")
     }
 
+    @Test func doctorRunsWhatAppliesToK3sAndSaysWhyTheMinikubeOnesAreSkipped() async throws {
+        let two = try await TwoClusterLab()
+        #expect(try await two.lab.moor("up").exit == 0)
+        let doctor = try await two.lab.moor("doctor", "--cluster", "ringtail", "-o", "json")
+        let rows = try doctor.json()["diagnoses"] as? [[String: Any]] ?? []
+        func row(_ id: String) -> [String: Any]? { rows.first { $0["id"] as? String == id } }
+        #expect(row("mirrors-used")?["verdict"] as? String == "ok", "\(doctor.stdout)\(doctor.stderr)")
+        #expect(row("server-certs")?["verdict"] as? String == "ok", "\(doctor.stdout)")
+        #expect(row("node-disk")?["verdict"] as? String != "fail", "\(doctor.stdout)")
+        for id in ["cni-conflict", "docker-memory", "api-port"] {
+            #expect(row(id)?["verdict"] as? String == "skipped" && (row(id)?["summary"] as? String ?? "").contains("k3s"), "\(id): \(doctor.stdout)")
+        }
+        #expect(rows.allSatisfy { $0["cluster"] as? String == "ringtail" })
+        // k3s has not rendered a changed registries.yaml: the doctor says so, `up` fixes it.
+        let registries = two.root + K3sPaths.registries
+        try (try String(contentsOfFile: registries, encoding: .utf8)).replacingOccurrences(of: "registry.ops.eblu.me", with: "zot.example")
+            .write(toFile: registries, atomically: true, encoding: .utf8)
+        let again = try await two.lab.moor("doctor", "--cluster", "ringtail", "--only", "mirrors-used")
+        #expect(again.exit == 2 && again.stdout.contains("mirrors-used: fail"), "\(again.stdout)")
+    }
+
     @Test func aSudoThatWantsAPasswordNamesSudoers() async throws {
         let two = try await TwoClusterLab()
         FileManager.default.createFile(atPath: two.root + "/.standin/sudo-wants-password", contents: Data())

@@ -59,9 +59,11 @@ struct DoctorCommand: AsyncParsableCommand {
 
     /// A table, then a block with the evidence and the fix for each warn or fail.
     static func render(_ report: DoctorReport) -> String {
-        var lines = [Table.render(header: ["DIAGNOSIS", "VERDICT", "SUMMARY"], rows: report.diagnoses.map { [$0.id, $0.verdict.rawValue, $0.summary] })]
+        let several = report.diagnoses.contains { $0.cluster != nil }
+        let header = (several ? ["CLUSTER"] : []) + ["DIAGNOSIS", "VERDICT", "SUMMARY"]
+        var lines = [Table.render(header: header, rows: report.diagnoses.map { (several ? [$0.cluster ?? "-"] : []) + [$0.id, $0.verdict.rawValue, $0.summary] })]
         for diagnosis in report.diagnoses where diagnosis.verdict == .warn || diagnosis.verdict == .fail || diagnosis.fix?.applied != nil {
-            lines.append("\n\(diagnosis.id): \(diagnosis.verdict.rawValue)\(diagnosis.evidence.isEmpty && diagnosis.fix == nil ? " — \(diagnosis.summary)" : "")")
+            lines.append("\n\(diagnosis.cluster.map { "\($0) " } ?? "")\(diagnosis.id): \(diagnosis.verdict.rawValue)\(diagnosis.evidence.isEmpty && diagnosis.fix == nil ? " — \(diagnosis.summary)" : "")")
             lines += diagnosis.evidence.map { "  " + $0 }
             if let fix = diagnosis.fix {
                 let state = fix.applied.map { $0 ? " (applied)" : " (failed)" } ?? (fix.safe ? " (safe: moor doctor --fix)" : "")

@@ -30,6 +30,8 @@ public struct DiagnosisResult: Sendable, Equatable, Encodable {
     public var summary: String
     public var evidence: [String]
     public var fix: Fix?
+    /// The cluster it looked at, in a lab of several (nil otherwise, and not in the JSON).
+    public var cluster: String?
 
     public init(id: String, verdict: Verdict, summary: String, evidence: [String] = [], fix: Fix? = nil) {
         self.id = id
@@ -50,8 +52,9 @@ public struct DiagnosisResult: Sendable, Equatable, Encodable {
         try container.encode(summary, forKey: .summary)
         try container.encode(evidence, forKey: .evidence)
         try container.encode(fix, forKey: .fix)
+        try container.encodeIfPresent(cluster, forKey: .cluster)
     }
-    enum CodingKeys: String, CodingKey { case id, verdict, summary, evidence, fix }
+    enum CodingKeys: String, CodingKey { case id, verdict, summary, evidence, fix, cluster }
 }
 
 /// The JSON of `moor doctor`.

@@ -30,6 +30,12 @@ struct AnyDiagnosis: Sendable {
     let examine: @Sendable (ObservationSession) async throws -> (DiagnosisResult, any Sendable)
     let fix: @Sendable (any Sendable, ApplyContext) async throws -> Void
 
+    init(erasing base: any DiagnosisKind) {
+        self = Self.make(base)
+    }
+
+    static func make<D: DiagnosisKind>(_ base: D) -> AnyDiagnosis { AnyDiagnosis(base) }
+
     init<D: DiagnosisKind>(_ base: D) {
         id = base.id
         skipReason = { base.skipReason($0) }
@@ -47,7 +53,16 @@ struct AnyDiagnosis: Sendable {
 
 /// Every diagnosis moor knows, in the order the report lists them.
 public enum Diagnoses {
+    /// The generic diagnoses, with the lab's cluster's provider's own in place of the
+    /// generic ones of the same id.
     static func all(_ lab: LabFile) -> [AnyDiagnosis] {
+        let provider = lab.cluster.flatMap { try? ClusterProviders.provider(for: $0) }
+        let own = (provider?.diagnoses(lab) ?? []).map { AnyDiagnosis(erasing: $0) }
+        return generic(lab).map { diagnosis in own.first { $0.id == diagnosis.id } ?? diagnosis }
+            + own.filter { diagnosis in !generic(lab).contains { $0.id == diagnosis.id } }
+    }
+
+    static func generic(_ lab: LabFile) -> [AnyDiagnosis] {
         [
             AnyDiagnosis(CNIConflict(lab: lab)),
             AnyDiagnosis(PodDNS(lab: lab)),
@@ -62,7 +77,14 @@ public enum Diagnoses {
         ]
     }
 
+    /// Every id, over every provider.
     public static var ids: [String] {
-        all(LabFile()).map(\.id)
+        var ids = generic(LabFile()).map(\.id)
+        for registration in ClusterProviders.registered {
+            var spec = ClusterSpec()
+            spec.provider = ClusterProviderName(registration.name)
+            for id in registration.make(spec).diagnoses(LabFile()).map(\.id) where !ids.contains(id) { ids.append(id) }
+        }
+        return ids
     }
 }

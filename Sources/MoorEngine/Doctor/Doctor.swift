@@ -20,9 +20,29 @@ public struct Doctor: Sendable {
         guard unknown.isEmpty else {
             throw MoorError(.invalidInput, "no diagnosis \(unknown.map { "`\($0)`" }.joined(separator: ", ")); there are: \(Diagnoses.ids.joined(separator: ", "))")
         }
+        guard lab.clusters.count > 1 else {
+            var report = try await runOne(only: only, fixing: run)
+            if lab.namesClusters, let id = lab.cluster?.id { for index in report.diagnoses.indices { report.diagnoses[index].cluster = id } }
+            return report
+        }
+        // Several clusters: each is diagnosed as a lab of its own (its provider's diagnoses).
+        var all: [DiagnosisResult] = []
+        for cluster in lab.clusters {
+            let one = Doctor(lab: try lab.limited(to: cluster.id), labPath: labPath, context: context)
+            all += try await one.runOne(only: only, fixing: run).diagnoses.map { result in
+                var result = result
+                result.cluster = cluster.id
+                return result
+            }
+        }
+        return DoctorReport(diagnoses: all)
+    }
+
+    func runOne(only: [String], fixing run: RunHandle?) async throws -> DoctorReport {
         let chosen = Diagnoses.all(lab).filter { only.isEmpty || only.contains($0.id) }
         let session = ObservationSession(lab: lab, labPath: labPath, context: context)
-        var results = await examine(chosen, session)
+        let provider = lab.cluster.flatMap { try? ClusterProviders.provider(for: $0) }
+        var results = await examine(chosen, session, skipping: provider)
         if let run {
             for index in results.indices {
                 guard let (result, evidence) = Optional(results[index]), [.warn, .fail].contains(result.verdict),
@@ -49,7 +69,7 @@ public struct Doctor: Sendable {
         return DoctorReport(diagnoses: results.map(\.0))
     }
 
-    func examine(_ diagnoses: [AnyDiagnosis], _ session: ObservationSession) async -> [(DiagnosisResult, (any Sendable)?)] {
+    func examine(_ diagnoses: [AnyDiagnosis], _ session: ObservationSession, skipping provider: (any ClusterProvider)? = nil) async -> [(DiagnosisResult, (any Sendable)?)] {
         await withTaskGroup(of: (Int, DiagnosisResult, (any Sendable)?).self) { group in
             var next = 0
             func launch() {
@@ -58,7 +78,7 @@ public struct Doctor: Sendable {
                 next += 1
                 let diagnosis = diagnoses[index]
                 group.addTask {
-                    if let reason = diagnosis.skipReason(lab) { return (index, .skipped(diagnosis.id, reason), nil) }
+                    if let reason = provider?.diagnosisSkip(diagnosis.id) ?? diagnosis.skipReason(lab) { return (index, .skipped(diagnosis.id, reason), nil) }
                     for prerequisite in diagnosis.prerequisites {
                         if let reason = await session.missing(prerequisite) { return (index, .skipped(diagnosis.id, reason), nil) }
                     }

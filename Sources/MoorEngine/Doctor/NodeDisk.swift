@@ -10,9 +10,10 @@ struct NodeDisk: DiagnosisKind {
     var prerequisites: [Prerequisite] { [.runningCluster] }
 
     func observe(_ session: ObservationSession) async throws -> DiskUsage? {
-        guard let spec = lab.cluster, try await session.cluster(spec).state == .running else { return nil }
-        let (runner, label) = session.clusterHost(spec)
-        return try DiskUsage.parse(try await runner.output(Minikube.ssh(profile: spec.name, ["df", "-P", "/var"]), host: label))
+        guard let spec = lab.cluster else { return nil }
+        let provider = try ClusterProviders.provider(for: spec)
+        guard try await provider.notRunning(session) == nil else { return nil }
+        return try DiskUsage.parse(try await provider.onNode(["df", "-P", provider.dataDirectory], session))
     }
 
     func verdict(_ evidence: DiskUsage?) -> DiagnosisResult {

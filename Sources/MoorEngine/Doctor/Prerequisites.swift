@@ -41,12 +41,7 @@ extension ObservationSession {
     func stoppedClusterProblem() async -> String? {
         guard let spec = lab.cluster else { return nil }
         do {
-            let state = try await cluster(spec).state
-            switch state {
-            case .running: return nil
-            case .absent: return "the cluster `\(spec.name)` does not exist yet; create it with `moor up`"
-            default: return "the cluster `\(spec.name)` is \(state.rawValue); start it with `moor up`"
-            }
+            return try await ClusterProviders.provider(for: spec).notRunning(self)
         } catch {
             return "cannot tell whether the cluster `\(spec.name)` runs: \(MoorError.from(error).message)"
         }

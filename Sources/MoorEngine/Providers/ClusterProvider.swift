@@ -19,10 +19,24 @@ public protocol ClusterProvider: Sendable {
     var eventContainer: String? { get }
     /// The line watch logs for a cluster without container events.
     var withoutEvents: String { get }
+
+    // doctor
+    /// Why a diagnosis (by id) does not apply to this provider's clusters; nil when it does.
+    func diagnosisSkip(_ id: String) -> String?
+    /// This provider's own diagnoses, each replacing the generic one of its id.
+    func diagnoses(_ lab: LabFile) -> [any DiagnosisKind]
+    /// Where the node keeps images and volumes (`df` looks there).
+    var dataDirectory: String { get }
+    /// Runs `words` on the node (minikube ssh) or the cluster host (k3s); its stdout.
+    func onNode(_ words: [String], _ session: ObservationSession) async throws -> String
+    /// Nil when the cluster runs, else why not and what to do.
+    func notRunning(_ session: ObservationSession) async throws -> String?
 }
 
 extension ClusterProvider {
     public var eventContainer: String? { nil }
+    public func diagnosisSkip(_ id: String) -> String? { nil }
+    public func diagnoses(_ lab: LabFile) -> [any DiagnosisKind] { [] }
     /// The engine key of this cluster's `kind` observation (`cluster`, `cluster@ringtail`).
     public func key(_ kind: String) -> String { kind + (spec.label.map { "@\($0)" } ?? "") }
 }

@@ -69,7 +69,7 @@ public enum K3sDiff {
         return plan
     }
 
-    static func mirrorChanges(_ spec: ClusterSpec, label: String?, _ host: K3sHostState) -> [Change] {
+    public static func mirrorChanges(_ spec: ClusterSpec, label: String?, _ host: K3sHostState) -> [Change] {
         let file = host.files[K3sPaths.registries]
         let entries = file.flatMap { K3sFiles.readRegistries($0.text) } ?? [:]
         let wanted = K3sFiles.registries(spec.registryMirrors)

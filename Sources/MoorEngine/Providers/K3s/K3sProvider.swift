@@ -15,6 +15,38 @@ struct K3sProvider: ClusterProvider {
 
     var withoutEvents: String { "cluster \(spec.id) (k3s on \(spec.host ?? "this machine")): no container events; `systemctl is-active k3s` is looked at" }
 
+    var dataDirectory: String { "/var/lib/rancher/k3s" }
+
+    func diagnosisSkip(_ id: String) -> String? {
+        switch id {
+        case "cni-conflict": "k3s runs its own flannel CNI; the conflict between minikube's and a leftover CNI config does not apply"
+        case "docker-memory": "k3s runs no Docker Desktop VM whose memory could be too small"
+        case "api-port": "k3s listens on its fixed https-listen-port; only a minikube docker node's published port moves"
+        default: nil
+        }
+    }
+
+    func diagnoses(_ lab: LabFile) -> [any DiagnosisKind] {
+        [K3sMirrorsTaken(spec: spec), K3sServerCertificates(spec: spec)]
+    }
+
+    func onNode(_ words: [String], _ session: ObservationSession) async throws -> String {
+        let (runner, label) = session.hosts.runner(for: spec.host)
+        let command = Command("sudo", ["-n"] + words, timeout: .seconds(60))
+        let result = try await runner.run(command)
+        guard result.exitCode == 0 else {
+            if let problem = K3s.sudoProblem(result, host: label) { throw MoorError(.refused, problem) }
+            throw MoorError.toolFailed(command, result, host: label)
+        }
+        return result.stdoutText
+    }
+
+    func notRunning(_ session: ObservationSession) async throws -> String? {
+        let host = try await session.k3s(spec).host
+        if !host.installed { return "k3s is not installed on \(spec.host ?? "this machine")" }
+        return host.active ? nil : "k3s on \(spec.host ?? "this machine") is \(host.unit); start it with `moor up`"
+    }
+
     func apiHostPort(_ session: ObservationSession) async throws -> Int? {
         let observed = try await session.k3s(spec)
         return observed.host.active ? observed.apiPort : nil

@@ -17,6 +17,22 @@ struct MinikubeProvider: ClusterProvider {
     var eventContainer: String? { spec.driver == "docker" ? spec.name : nil }
     var withoutEvents: String { "cluster driver \(spec.driver): no container events to follow" }
 
+    var dataDirectory: String { "/var" }
+
+    func onNode(_ words: [String], _ session: ObservationSession) async throws -> String {
+        let (runner, label) = session.clusterHost(spec)
+        return try await runner.output(Minikube.ssh(profile: spec.name, words), host: label)
+    }
+
+    func notRunning(_ session: ObservationSession) async throws -> String? {
+        let state = try await session.cluster(spec).state
+        switch state {
+        case .running: return nil
+        case .absent: return "the cluster `\(spec.name)` does not exist yet; create it with `moor up`"
+        default: return "the cluster `\(spec.name)` is \(state.rawValue); start it with `moor up`"
+        }
+    }
+
     func apiHostPort(_ session: ObservationSession) async throws -> Int? {
         let state = try await session.cluster(spec).state
         return state == .running || state == .error ? try await session.apiHostPort(spec) : nil
