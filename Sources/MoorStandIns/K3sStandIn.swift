@@ -30,7 +30,11 @@ public struct K3sStandIn {
         guard let version = try? String(contentsOfFile: versionFile, encoding: .utf8) else {
             return Outcome(127, stderr: "sh: 1: k3s: not found\n")
         }
-        guard arguments == ["--version"] || arguments == ["-v"] else { return Outcome(1, stderr: "k3s stand-in: only --version\n") }
+        if arguments == ["kubectl", "get", "nodes", "-o", "json"] {
+            let ready = FileManager.default.fileExists(atPath: activeFile) ? "True" : "Unknown"
+            return Outcome(stdout: #"{"apiVersion":"v1","kind":"List","items":[{"apiVersion":"v1","kind":"Node","metadata":{"name":"ringtail"},"status":{"conditions":[{"type":"Ready","status":"\#(ready)","reason":"KubeletReady"}]}}]}"# + "\n")
+        }
+        guard arguments == ["--version"] || arguments == ["-v"] else { return Outcome(1, stderr: "k3s stand-in: only --version and kubectl get nodes\n") }
         let trimmed = version.trimmingCharacters(in: .whitespacesAndNewlines)
         return Outcome(stdout: "k3s version \(trimmed) (148243c4)\ngo version go1.24.5\n")
     }

@@ -47,12 +47,12 @@ final class TwoClusterLab: @unchecked Sendable {
     }
 
     /// `realKubectl`: leave kubectl out of the stand-ins, for the real one against the API emulator.
-    init(_ text: String = TwoClusterLab.text(), k3sActive: Bool = true, realKubectl: Bool = false) async throws {
+    init(_ text: String = TwoClusterLab.text(), k3sActive: Bool = true, k3sInstalled: Bool = true, realKubectl: Bool = false) async throws {
         lab = try Homelab(lab: text, standIns: StandIn.tools.filter { !realKubectl || $0 != "kubectl" } + ["k3s", "sudo", "systemctl"])
         root = lab.scratch.path + "/ringtail"
         ca = try TestPKI.authority("k3s-server-ca")
         client = try TestPKI.leaf("system:admin", issuer: ca)
-        try K3sStandIn.provision(root: root, active: k3sActive, kubeconfig: Self.k3sYAML(ca: ca, client: client))
+        try K3sStandIn.provision(root: root, version: k3sInstalled ? K3sStandIn.defaultVersion : nil, active: k3sActive && k3sInstalled, kubeconfig: Self.k3sYAML(ca: ca, client: client))
         sshd = try await SSHServer.start(in: lab.scratch.path + "/sshd", environment: [
             "PATH": "\(lab.bin):/usr/bin:/bin", "MOOR_STANDIN_DIR": lab.world.directory, "MOOR_STANDIN_ROOT": root,
         ])

@@ -205,6 +205,39 @@ import MoorTestSupport
         #expect(again.exit == 2 && again.stdout.contains("mirrors-used: fail"), "\(again.stdout)")
     }
 
+    @Test func anEmptyHostGetsK3sInstalledWithTheLabsFilesInPlaceAndTheSecondUpIsANoOp() async throws {
+        // What the upstream script does, in short: install the binary and the unit, start it.
+        let script = """
+            set -e
+            [ -n "$INSTALL_K3S_VERSION" ] && [ "$INSTALL_K3S_EXEC" = server ]
+            printf '%s' "$INSTALL_K3S_VERSION" > "$MOOR_STANDIN_ROOT/.standin/k3s-version"
+            printf '%s\\n' "$@" > "$MOOR_STANDIN_ROOT/.standin/install-arguments"
+            systemctl start k3s
+            """
+        let text = TwoClusterLab.text().replacingOccurrences(of: "    provider: k3s\n", with: "    provider: k3s\n    install:\n      version: v1.32.9+k3s1\n      script: install-k3s.sh\n")
+        let two = try await TwoClusterLab(text, k3sInstalled: false)
+        _ = try two.lab.scratch.write("install-k3s.sh", script)
+        let plan = try await two.lab.moor("plan", "--cluster", "ringtail")
+        #expect(plan.stdout.contains("install k3s v1.32.9+k3s1 on ringtail"), "\(plan.stdout)")
+        let up = try await two.lab.moor("up", "--cluster", "ringtail")
+        #expect(up.exit == 0, "\(up.stdout)\(up.stderr)")
+        #expect(up.stderr.contains("k3s on ringtail is Ready"), "\(up.stderr)")
+        #expect(two.file("/.standin/k3s-version") == "v1.32.9+k3s1")
+        #expect(two.restarts == ["start"], "installed once, with registries.yaml and the drop-in already there: \(two.restarts)")
+        #expect(two.file(K3sPaths.renderedHostsToml(for: "docker.io"))?.contains("registry.ops.eblu.me") == true)
+        let again = try await two.lab.moor("up", "--cluster", "ringtail", "-o", "json")
+        #expect((try again.json()["applied"] as? [Any])?.isEmpty == true, "\(again.stdout)\(again.stderr)")
+    }
+
+    @Test func withoutInstallAMissingK3sNamesTheInstallCommand() async throws {
+        let two = try await TwoClusterLab(k3sInstalled: false)
+        let up = try await two.lab.moor("up", "--cluster", "ringtail")
+        #expect(up.exit == 1)
+        #expect(up.stderr.contains("k3s is not installed on ringtail") && up.stderr.contains("curl -sfL https://get.k3s.io | sh -")
+                && up.stderr.contains("install: {version:"), "\(up.stderr)")
+        #expect(two.writes().isEmpty, "nothing written on a host without k3s")
+    }
+
     @Test func aSudoThatWantsAPasswordNamesSudoers() async throws {
         let two = try await TwoClusterLab()
         FileManager.default.createFile(atPath: two.root + "/.standin/sudo-wants-password", contents: Data())

@@ -91,7 +91,10 @@ extension LabDecoder {
             if let node = map["install"], let install = node.mapping(keys: LabKeys.clusterInstall),
                let versionNode = install.required("version"), let version = versionNode.string() {
                 if version.hasPrefix("v"), version.contains("+k3s") || version.split(separator: ".").count == 3 {
-                    spec.install = ClusterInstall(version: version)
+                    spec.install = ClusterInstall(version: version, script: install["script"]?.string())
+                    if let script = spec.install?.script, script.hasPrefix("http://") {
+                        install["script"]?.error("`\(node.path).script` must be a path or an https:// URL, found `\(script)`")
+                    }
                 } else {
                     versionNode.error("`\(versionNode.path)` must be a k3s release such as v1.33.4+k3s1, found `\(version)`")
                 }

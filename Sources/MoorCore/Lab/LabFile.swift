@@ -184,7 +184,14 @@ public enum ClusterProviderName: Sendable, Hashable, CustomStringConvertible {
 /// `install:` of a k3s cluster: the release to install when the host has none.
 public struct ClusterInstall: Sendable, Equatable {
     public var version: String
-    public init(version: String) { self.version = version }
+    /// The install script: a path (relative to the lab file) or an https URL fetched once.
+    public var script: String = ClusterInstall.upstreamScript
+    public static let upstreamScript = "https://get.k3s.io"
+
+    public init(version: String, script: String? = nil) {
+        self.version = version
+        if let script { self.script = script }
+    }
 }
 
 public struct RegistryMirror: Sendable, Equatable {

@@ -16,7 +16,7 @@ public enum LabKeys {
         "k3s": ["install", "address"],
     ]
     public static let providers = ["minikube", "k3s"]
-    public static let clusterInstall = ["version"]
+    public static let clusterInstall = ["version", "script"]
     public static let registryMirror = ["registry", "upstream", "mirror", "capabilities", "skipVerify"]
     public static let expose = ["tailscale"]
     public static let tailscale = ["host", "service", "port", "cluster"]

@@ -113,6 +113,7 @@ private final class Builder {
             "provider": ["enum": LabKeys.providers, "default": "minikube"],
             "install": object("cluster.install", LabKeys.clusterInstall, required: ["version"], [
                 "version": ["type": "string", "pattern": "^v[0-9]", "description": "k3s: the release installed when the host has none (v1.33.4+k3s1)."],
+                "script": ["type": "string", "pattern": "^(?!http://)", "description": "The install script: a path or an https URL (default https://get.k3s.io), fetched once."],
             ]),
             "driver": ["enum": ["docker", "podman", "qemu2", "hyperkit", "virtualbox", "kvm2", "vfkit", "none", "ssh"], "default": "docker"],
             "containerRuntime": ["enum": ["docker", "containerd", "cri-o"]],

@@ -39,6 +39,18 @@ public enum K3s {
         Command("systemctl", ["is-active", "k3s"], timeout: .seconds(30))
     }
 
+    /// The upstream install script on stdin, as root, with its settings as environment
+    /// variables (never spliced into a shell string): it installs k3s and its unit and starts it.
+    public static func install(script: [UInt8], version: String) -> Command {
+        Command("sudo", ["-n", "env", "INSTALL_K3S_VERSION=\(version)", "INSTALL_K3S_EXEC=server", "sh", "-s", "-"],
+                stdin: script, timeout: .seconds(900))
+    }
+
+    /// The node list, through k3s's own kubectl (it reads k3s.yaml as root).
+    public static func nodes() -> Command {
+        Command("sudo", ["-n", "k3s", "kubectl", "get", "nodes", "-o", "json"], timeout: .seconds(60))
+    }
+
     public static func readKubeconfig() -> Command {
         Command("sudo", ["-n", "cat", K3sPaths.kubeconfig], timeout: .seconds(30))
     }

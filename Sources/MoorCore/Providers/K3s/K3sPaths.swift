@@ -100,3 +100,15 @@ public enum K3sVersion {
         return line.split(separator: " ").dropFirst(2).first.map(String.init)
     }
 }
+
+/// `kubectl get nodes -o json`: whether every node (there is at least one) is Ready.
+public enum NodeReadiness {
+    public static func allReady(_ json: String) -> Bool {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any],
+              let items = object["items"] as? [[String: Any]], !items.isEmpty else { return false }
+        return items.allSatisfy { node in
+            let conditions = (node["status"] as? [String: Any])?["conditions"] as? [[String: Any]] ?? []
+            return conditions.contains { $0["type"] as? String == "Ready" && $0["status"] as? String == "True" }
+        }
+    }
+}

@@ -1,3 +1,4 @@
+import Foundation
 import MoorCore
 import MoorJournal
 import MoorSystem
@@ -32,7 +33,10 @@ struct K3sKind: ResourceKind {
         }
         let (runner, label) = apply.session.hosts.runner(for: spec.host)
         if !observed.host.installed {
-            throw MoorError(.toolMissing, "k3s is not installed on \(where_); install it (`curl -sfL https://get.k3s.io | sh -` on the host, see https://docs.k3s.io/quick-start) and run `moor up` again")
+            guard let install = spec.install else {
+                throw MoorError(.toolMissing, "k3s is not installed on \(where_): install it there (`curl -sfL https://get.k3s.io | sh -`, see https://docs.k3s.io/quick-start), or add `install: {version: v1.33.4+k3s1}` to cluster `\(spec.id)` for moor to install it")
+            }
+            return try await self.install(install, runner, label, apply)
         }
         let clusterUpdate = changes.contains { $0.id.isCluster && $0.action == .update && $0.fields["tls-san"] != nil || $0.fields["https-listen-port"] != nil }
         let mirrorsWritten = changes.contains { if case .mirror = $0.id { $0.fields["endpoint"] != nil } else { false } }
@@ -55,6 +59,53 @@ struct K3sKind: ResourceKind {
             _ = try await sudo(K3s.unit("start"), runner, label)
             try await waitActive(runner, label, context: apply.context)
         }
+    }
+
+    /// Writes moor's files first (k3s reads them at its first start, so the new k3s is
+    /// already as the lab file says), then runs the install script on the host, then waits
+    /// for the unit and the node.
+    func install(_ install: ClusterInstall, _ runner: any CommandRunner, _ label: String?, _ apply: ApplyContext) async throws {
+        let script = try await installScript(install, apply)
+        if !spec.apiServer.names.isEmpty || spec.apiServer.port != nil {
+            _ = try await sudo(K3s.writeFile(K3sPaths.moorConfig, K3sFiles.dropIn(names: spec.apiServer.names, port: spec.apiServer.port)), runner, label)
+        }
+        if !spec.registryMirrors.isEmpty {
+            _ = try await sudo(K3s.writeFile(K3sPaths.registries, K3sFiles.registries(spec.registryMirrors)), runner, label)
+        }
+        apply.context.progress.note("installing k3s \(install.version) on \(where_) (\(install.script), run there on stdin)")
+        _ = try await sudo(K3s.install(script: script, version: install.version), runner, label)
+        try await waitActive(runner, label, context: apply.context)
+        let deadline = apply.context.clock.now + .seconds(300)
+        while apply.context.clock.now < deadline {
+            let result = try await runner.run(K3s.nodes())
+            if result.exitCode == 0, NodeReadiness.allReady(result.stdoutText) { return apply.context.progress.note("k3s on \(where_) is Ready") }
+            try await apply.context.clock.sleep(for: .seconds(1))
+        }
+        throw MoorError(.didNotTake, "k3s on \(where_) was installed but its node is not Ready after 300 s; see `sudo k3s kubectl describe nodes` there")
+    }
+
+    /// The script's bytes: a path beside the lab file, or an https URL downloaded once into
+    /// the state directory (a later install reuses it).
+    func installScript(_ install: ClusterInstall, _ apply: ApplyContext) async throws -> [UInt8] {
+        let context = apply.context
+        var path = install.script
+        if install.script.hasPrefix("https://") {
+            let directory = context.stateDirectory + "/k3s"
+            try context.files.ensureDirectory(directory)
+            path = directory + "/install-" + String(Digest.sha256(Array(install.script.utf8)).prefix(16)) + ".sh"
+            if !context.files.exists(path) {
+                context.progress.note("downloading \(install.script)")
+                let result = try await context.runner.run(Curl.download(install.script, to: path + ".download"))
+                guard result.exitCode == 0 else {
+                    throw MoorError(.toolFailed, "could not download \(install.script) (\(result.firstStderrLine ?? "curl exit \(result.exitCode)")); fetch it on a machine that can and set `install.script` to the file's path")
+                }
+                guard rename(path + ".download", path) == 0 else { throw MoorError(.io, "could not keep the downloaded install script at \(path)") }
+            }
+        } else if !path.hasPrefix("/") {
+            path = (apply.session.labPath as NSString).deletingLastPathComponent + "/" + path
+        }
+        guard context.files.exists(path) else { throw MoorError(.notFound, "the k3s install script \(path) (install.script) does not exist") }
+        return try context.files.read(path, limit: 1 << 20)
     }
 
     func restartAndWait(_ runner: any CommandRunner, _ label: String?, progress context: MoorContext) async throws {
