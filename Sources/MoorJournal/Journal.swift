@@ -57,8 +57,7 @@ public struct Migration: Sendable, Equatable {
     }
 
     public var id: Int64
-    /// `migrate` or `rollback`.
-    public var kind: String
+    public var kind: MigrationKind
     public var startedAt: Date
     public var finishedAt: Date?
     /// The settings of the cluster before (JSON), for rollback.
@@ -69,6 +68,29 @@ public struct Migration: Sendable, Equatable {
 
     public func done(_ step: String) -> Bool { steps.contains { $0.name == step } }
     public func detail(_ step: String) -> String? { steps.last { $0.name == step }?.detail }
+}
+
+/// Which multi-step operation a migration record is; the journal keeps its text.
+public enum MigrationKind: Sendable, Hashable, CustomStringConvertible {
+    case migrate, rollback
+    /// A kind a newer moor wrote.
+    case unknown(String)
+
+    public init(_ text: String) {
+        switch text {
+        case "migrate": self = .migrate
+        case "rollback": self = .rollback
+        default: self = .unknown(text)
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .migrate: "migrate"
+        case .rollback: "rollback"
+        case .unknown(let text): text
+        }
+    }
 }
 
 /// How a run ended, as the journal keeps it.
@@ -93,7 +115,7 @@ public protocol Journal: Sendable {
     func run(id: Int64) throws -> RunRecord?
     func changes(run: Int64) throws -> [ChangeRecord]
     // A migration (or rollback) spans runs: each resumed run finishes its steps.
-    func openMigration(kind: String, labFile: String, snapshot: String?) throws -> Migration
+    func openMigration(kind: MigrationKind, labFile: String, snapshot: String?) throws -> Migration
     func migrations(limit: Int) throws -> [Migration]
     func completeStep(_ step: String, detail: String?, migration: Int64) throws
     func setMigration(_ id: Int64, snapshot: String?, backup: String?) throws

@@ -179,10 +179,10 @@ public final class SQLiteJournal: Journal {
 
     // MARK: migrations
 
-    public func openMigration(kind: String, labFile: String, snapshot: String?) throws -> Migration {
+    public func openMigration(kind: MigrationKind, labFile: String, snapshot: String?) throws -> Migration {
         try queue.write { db in
             try db.execute(sql: "INSERT INTO migration (kind, labFile, startedAt, snapshot) VALUES (?, ?, ?, ?)",
-                           arguments: [kind, labFile, Date(), snapshot])
+                           arguments: [kind.description, labFile, Date(), snapshot])
             return Migration(id: db.lastInsertedRowID, kind: kind, startedAt: Date(), finishedAt: nil, snapshot: snapshot, backup: nil, steps: [])
         }
     }
@@ -193,7 +193,7 @@ public final class SQLiteJournal: Journal {
                 let id: Int64 = row["id"]
                 let steps = try Row.fetchAll(db, sql: "SELECT step, detail FROM migrationStep WHERE migrationId = ? ORDER BY id", arguments: [id])
                     .map { Migration.Step(name: $0["step"], detail: $0["detail"]) }
-                return Migration(id: id, kind: row["kind"], startedAt: row["startedAt"], finishedAt: row["finishedAt"],
+                return Migration(id: id, kind: MigrationKind(row["kind"] as String), startedAt: row["startedAt"], finishedAt: row["finishedAt"],
                                  snapshot: row["snapshot"], backup: row["backup"], steps: steps)
             }
         }

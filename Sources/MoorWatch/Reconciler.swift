@@ -136,7 +136,7 @@ public actor Reconciler {
         guard lab.gitops != nil, let apps = try? AppsEngine(lab: lab, labPath: labPath, context: context) else { return }
         guard let list = try? await apps.applications() else { return }
         let rows = apps.rows(list)
-        metrics.apps(total: rows.count, synced: rows.filter { $0.sync == "Synced" }.count, healthy: rows.filter { $0.health == "Healthy" }.count)
+        metrics.apps(total: rows.count, synced: rows.filter { $0.sync == .synced }.count, healthy: rows.filter { $0.health == .healthy }.count)
     }
 
     static func describe(_ error: any Error) -> String {

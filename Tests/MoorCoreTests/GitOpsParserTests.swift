@@ -48,7 +48,7 @@ import MoorTestSupport
     ])
     func everyStatusCombination(file: String, sync: String, health: String, phase: String?) throws {
         let app = try ApplicationParser.parse(yaml: Fixtures.text(file))
-        #expect(app.syncStatus == sync && app.health == health && app.operationPhase == phase)
+        #expect(app.syncStatus.description == sync && app.health.description == health && app.operationPhase == phase)
     }
 
     @Test func jsonListsAndSources() throws {

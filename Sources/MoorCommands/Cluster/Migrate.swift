@@ -1,6 +1,7 @@
 import ArgumentParser
 import MoorCore
 import MoorEngine
+import MoorJournal
 
 /// The flags of `migrate` and `rollback`.
 struct MigrationFlags: ParsableArguments {
@@ -25,7 +26,7 @@ struct Migrate: AsyncParsableCommand {
     @OptionGroup var writer: WriterOptions
 
     func run() async throws {
-        try await MigrationCommand.run("migrate", options: options, writer: writer, dryRun: flags.dryRun, timeout: flags.timeout)
+        try await MigrationCommand.run(.migrate, options: options, writer: writer, dryRun: flags.dryRun, timeout: flags.timeout)
     }
 }
 
@@ -39,22 +40,22 @@ struct Rollback: AsyncParsableCommand {
     @OptionGroup var writer: WriterOptions
 
     func run() async throws {
-        try await MigrationCommand.run("rollback", options: options, writer: writer, dryRun: flags.dryRun, timeout: flags.timeout)
+        try await MigrationCommand.run(.rollback, options: options, writer: writer, dryRun: flags.dryRun, timeout: flags.timeout)
     }
 }
 
 /// What `migrate` and `rollback` share: the lock, one journal run, the rendering.
 enum MigrationCommand {
-    static func run(_ kind: String, options: GlobalOptions, writer: WriterOptions, dryRun: Bool, timeout: String) async throws {
+    static func run(_ kind: MigrationKind, options: GlobalOptions, writer: WriterOptions, dryRun: Bool, timeout: String) async throws {
         let path = options.labPath()
         let lab = try LabFileReader.load(path)
         let context = try LiveContext.make(options)
-        let lock = try await ClusterLock.take(lab, command: kind, options: writer, context: context)
+        let lock = try await ClusterLock.take(lab, command: kind.description, options: writer, context: context)
         defer { lock.release() }
         let upOptions = UpOptions(allowRecreate: false, waitTimeout: .milliseconds(Units.milliseconds(timeout) ?? 900_000))
         let migrator = Migrator(lab: lab, labPath: path, context: context)
-        let report = try await context.journal.withRun(command: dryRun ? "\(kind) --dry-run" : kind, labFile: path) { run in
-            kind == "migrate" ? try await migrator.migrate(dryRun: dryRun, options: upOptions, run: run)
+        let report = try await context.journal.withRun(command: dryRun ? "\(kind) --dry-run" : kind.description, labFile: path) { run in
+            kind == .migrate ? try await migrator.migrate(dryRun: dryRun, options: upOptions, run: run)
                               : try await migrator.rollback(dryRun: dryRun, options: upOptions, run: run)
         }
         switch options.output {
@@ -66,7 +67,7 @@ enum MigrationCommand {
     static func render(_ report: MigrationReport, dryRun: Bool) -> String {
         var lines = ["\(report.kind)\(report.migration.map { " \($0)" } ?? ""): \(report.from) → \(report.to)"]
         lines.append(Table.render(header: ["STEP", "STATE", "TIME", "DETAIL"], rows: report.steps.map {
-            [$0.name, $0.state, $0.seconds.map { String(format: "%.1fs", $0) } ?? "-", $0.detail ?? ""]
+            [$0.name, $0.state.rawValue, $0.seconds.map { String(format: "%.1fs", $0) } ?? "-", $0.detail ?? ""]
         }))
         if let checks = report.checks { lines.append("checks: \(checks.ok) ok, \(checks.warn) warn, \(checks.fail) fail") }
         if !report.labStillAsks.isEmpty {

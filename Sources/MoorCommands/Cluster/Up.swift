@@ -43,7 +43,7 @@ struct Up: AsyncParsableCommand {
         case .text:
             Console.out(PlanText.render(report))
             if let apps, !apps.isEmpty {
-                Console.out(Table.render(header: ["APP", "SYNC", "HEALTH", "REVISION"], rows: apps.map { [$0.name, $0.sync, $0.health, $0.syncedRevision ?? "-"] }))
+                Console.out(Table.render(header: ["APP", "SYNC", "HEALTH", "REVISION"], rows: apps.map { [$0.name, $0.sync.description, $0.health.description, $0.syncedRevision ?? "-"] }))
             }
         }
     }

@@ -51,7 +51,7 @@ struct DemoStory: Sendable {
             show(PlanText.render(report))
             if let apps = report.observed["app"] as? [Application] {
                 show(Table.render(header: ["APP", "SYNC", "HEALTH", "REVISION"],
-                                  rows: apps.map { [$0.name, $0.syncStatus, $0.health, SyncProgress.short($0.syncedRevision)] }))
+                                  rows: apps.map { [$0.name, $0.syncStatus.description, $0.health.description, SyncProgress.short($0.syncedRevision)] }))
             }
         } else {
             step("2. moor up: create the cluster, write the mirrors, publish the API server")

@@ -48,7 +48,7 @@ struct AppsList: AsyncParsableCommand {
         case .text:
             let several = lab.namesClusters
             let table = rows.map { row in
-                [row.name, row.sync, row.health, row.targetRevision, row.syncedRevision ?? "-",
+                [row.name, row.sync.description, row.health.description, row.targetRevision, row.syncedRevision ?? "-",
                  row.onTarget ? "yes" : "NO", row.parent ?? "-"] + (several ? [row.cluster ?? "-"] : [])
             }
             let off = rows.filter { !$0.onTarget }.map(\.name)

@@ -28,10 +28,10 @@ public struct Application: Sendable, Equatable {
     public var name: String
     public var namespace: String
     public var sources: [Source]
-    public var syncStatus: String
+    public var syncStatus: SyncStatus
     /// `status.sync.revision` (or the first of `revisions` for multi-source apps).
     public var syncedRevision: String?
-    public var health: String
+    public var health: HealthStatus
     public var healthMessage: String?
     public var operationPhase: String?
     public var operationMessage: String?
@@ -103,9 +103,9 @@ public enum ApplicationParser {
         var app = Application(
             name: name, namespace: metadata["namespace"] as? String ?? "",
             sources: sources,
-            syncStatus: sync["status"] as? String ?? "Unknown",
+            syncStatus: SyncStatus(sync["status"] as? String ?? "Unknown"),
             syncedRevision: sync["revision"] as? String ?? (sync["revisions"] as? [String])?.first,
-            health: health["status"] as? String ?? "Unknown", healthMessage: health["message"] as? String,
+            health: HealthStatus(health["status"] as? String ?? "Unknown"), healthMessage: health["message"] as? String,
             operationPhase: operationState["phase"] as? String, operationMessage: operationState["message"] as? String,
             operationStartedAt: operationState["startedAt"] as? String,
             operationPending: object["operation"] != nil,

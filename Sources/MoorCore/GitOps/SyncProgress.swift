@@ -17,13 +17,13 @@ public enum SyncProgress: Sendable, Equatable {
             return .failed("sync \(phase.lowercased()): \(app.operationMessage ?? "no message")")
         }
         if fresh, app.operationPhase == "Succeeded" {
-            if app.health == "Degraded" || app.health == "Missing" {
+            if app.health.isBroken {
                 return .failed("\(app.health)\(app.healthMessage.map { ": \($0)" } ?? "")")
             }
             if let revision, app.syncedRevision != revision {
                 return .waiting("synced \(short(app.syncedRevision)), waiting for \(short(revision))")
             }
-            if app.syncStatus == "Synced", app.health == "Healthy" { return .done }
+            if app.syncStatus == .synced, app.health == .healthy { return .done }
             return .waiting("\(app.syncStatus)/\(app.health)")
         }
         if app.operationPending { return .waiting("sync requested") }

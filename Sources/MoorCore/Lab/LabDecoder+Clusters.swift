@@ -76,8 +76,8 @@ extension LabDecoder {
             }
         }
         if spec.provider == .minikube {
-            spec.driver = oneOf(map["driver"], ["docker", "podman", "qemu2", "hyperkit", "virtualbox", "kvm2", "vfkit", "none", "ssh"]) ?? spec.driver
-            spec.containerRuntime = oneOf(map["containerRuntime"], ["docker", "containerd", "cri-o"])
+            spec.driver = oneOf(map["driver"], MinikubeDriver.known.map(\.description)).map { MinikubeDriver($0) } ?? spec.driver
+            spec.containerRuntime = oneOf(map["containerRuntime"], ContainerRuntime.known.map(\.description)).map { ContainerRuntime($0) }
             spec.cpus = map["cpus"]?.int(min: 1)
             spec.memoryMiB = map["memory"].flatMap { size($0) }
             spec.diskMiB = map["disk"].flatMap { size($0) }
@@ -87,7 +87,7 @@ extension LabDecoder {
                 }
             }
         } else {
-            spec.containerRuntime = "containerd"
+            spec.containerRuntime = .containerd
             if let node = map["install"], let install = node.mapping(keys: LabKeys.clusterInstall),
                let versionNode = install.required("version"), let version = versionNode.string() {
                 if version.hasPrefix("v"), version.contains("+k3s") || version.split(separator: ".").count == 3 {

@@ -119,8 +119,8 @@ public struct ClusterSpec: Sendable, Equatable {
     public var name: String = "minikube"
     public var host: String?
     public var provider: ClusterProviderName = .minikube
-    public var driver: String = "docker"
-    public var containerRuntime: String?
+    public var driver: MinikubeDriver = .docker
+    public var containerRuntime: ContainerRuntime?
     public var cpus: Int?
     public var memoryMiB: Int?
     public var diskMiB: Int?

@@ -11,8 +11,8 @@ public enum MinikubeProfiles {
 
     /// The settings of a created cluster that the lab file can ask for.
     public struct ProfileConfig: Sendable, Equatable, Codable {
-        public var driver: String
-        public var containerRuntime: String
+        public var driver: MinikubeDriver
+        public var containerRuntime: ContainerRuntime
         public var cpus: Int
         public var memoryMiB: Int
         public var diskMiB: Int
@@ -20,7 +20,7 @@ public enum MinikubeProfiles {
         public var apiServerNames: [String]
         public var listenAddress: String
 
-        public init(driver: String, containerRuntime: String, cpus: Int, memoryMiB: Int, diskMiB: Int,
+        public init(driver: MinikubeDriver, containerRuntime: ContainerRuntime, cpus: Int, memoryMiB: Int, diskMiB: Int,
                     apiServerPort: Int, apiServerNames: [String], listenAddress: String) {
             self.driver = driver
             self.containerRuntime = containerRuntime
@@ -58,8 +58,8 @@ public enum MinikubeProfiles {
 
     static func config(_ raw: RawConfig) -> ProfileConfig {
         ProfileConfig(
-            driver: raw.Driver ?? "",
-            containerRuntime: raw.KubernetesConfig?.ContainerRuntime ?? "",
+            driver: MinikubeDriver(raw.Driver ?? ""),
+            containerRuntime: ContainerRuntime(raw.KubernetesConfig?.ContainerRuntime ?? ""),
             cpus: raw.CPUs ?? 0,
             memoryMiB: raw.Memory ?? 0,
             diskMiB: raw.DiskSize ?? 0,

@@ -1,8 +1,8 @@
 /// The settings a minikube cluster fixes at creation, as comparable text.
 public enum ClusterSettings {
     public static func desired(_ spec: ClusterSpec) -> [String: String] {
-        var fields = ["driver": spec.driver, "apiServer.port": String(spec.apiServer.effectivePort)]
-        if let runtime = spec.containerRuntime { fields["containerRuntime"] = runtime }
+        var fields = ["driver": spec.driver.description, "apiServer.port": String(spec.apiServer.effectivePort)]
+        if let runtime = spec.containerRuntime { fields["containerRuntime"] = runtime.description }
         if let cpus = spec.cpus { fields["cpus"] = String(cpus) }
         if let memory = spec.memoryMiB { fields["memory"] = size(memory) }
         if let disk = spec.diskMiB { fields["disk"] = size(disk) }
@@ -18,8 +18,8 @@ public enum ClusterSettings {
         func compare(_ field: String, _ have: String, _ want: String?) {
             if let want, have != want { differences[field] = FieldChange(from: have, to: want) }
         }
-        compare("driver", config.driver, spec.driver)
-        compare("containerRuntime", config.containerRuntime, spec.containerRuntime)
+        compare("driver", config.driver.description, spec.driver.description)
+        compare("containerRuntime", config.containerRuntime.description, spec.containerRuntime?.description)
         compare("cpus", String(config.cpus), spec.cpus.map(String.init))
         compare("memory", size(config.memoryMiB), spec.memoryMiB.map(size))
         compare("disk", size(config.diskMiB), spec.diskMiB.map(size))

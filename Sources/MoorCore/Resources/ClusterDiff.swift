@@ -97,7 +97,7 @@ public enum ClusterDiff {
     /// Whether applying `change` starts a cluster through Docker, so Docker must answer and
     /// have room (an unpause needs neither).
     public static func needsDocker(_ spec: ClusterSpec, _ observed: ObservedCluster, change: Change?) -> Bool {
-        guard let change, spec.driver == "docker" else { return false }
+        guard let change, spec.driver == .docker else { return false }
         return !(change.action == .start && observed.state == .paused)
     }
 

@@ -43,7 +43,7 @@ public enum GitOpsDiff {
                 plan.changes.append(Change(id, action: .update,
                                            summary: "retarget \(name) from \(app.targetRevision) to \(spec.revision) and sync it",
                                            fields: ["targetRevision": FieldChange(from: app.targetRevision, to: spec.revision)]))
-            } else if app.syncStatus != "Synced" || app.health != "Healthy" {
+            } else if app.syncStatus != .synced || app.health != .healthy {
                 plan.changes.append(Change(id, action: .update, summary: "sync \(name) (\(app.syncStatus), \(app.health)) and wait until Synced and Healthy",
                                            fields: ["state": FieldChange(from: "\(app.syncStatus)/\(app.health)", to: "Synced/Healthy")]))
             } else {

@@ -2,10 +2,10 @@
 /// the node does not run) and, for the docker runtime, the node's dockerd storage driver.
 public struct ObservedMirrors: Sendable, Equatable {
     public var files: [String: String]?
-    public var runtime: String
+    public var runtime: ContainerRuntime
     public var storageDriver: String?
 
-    public init(files: [String: String]?, runtime: String, storageDriver: String? = nil) {
+    public init(files: [String: String]?, runtime: ContainerRuntime, storageDriver: String? = nil) {
         self.files = files
         self.runtime = runtime
         self.storageDriver = storageDriver
@@ -57,7 +57,7 @@ public enum MirrorDiff {
     /// With the docker runtime, kubelet pulls go through dockerd, which reads hosts.toml only
     /// with the containerd image store.
     public static func runtimeWarning(_ observed: ObservedMirrors) -> String? {
-        guard observed.runtime == "docker" else { return nil }
+        guard observed.runtime == .docker else { return nil }
         let imageStore = observed.storageDriver.map { $0.contains("io.containerd.snapshotter") }
         guard imageStore != true else { return nil }
         let seen = imageStore == false ? "the node's dockerd uses the classic image store" : "unless the node's dockerd uses the containerd image store"

@@ -7,7 +7,7 @@ struct DockerMemory: DiagnosisKind {
 
     func skipReason(_ lab: LabFile) -> String? {
         guard let spec = lab.cluster else { return "no `cluster` section" }
-        if spec.driver != "docker" { return "the \(spec.driver) driver does not run in Docker" }
+        if spec.driver != .docker { return "the \(spec.driver) driver does not run in Docker" }
         return spec.memoryMiB == nil ? "no `cluster.memory` to compare with" : nil
     }
 

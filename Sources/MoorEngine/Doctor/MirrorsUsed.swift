@@ -14,9 +14,9 @@ struct MirrorsUsed: DiagnosisKind {
     func observe(_ session: ObservationSession) async throws -> ObservedMirrors? {
         guard let spec = lab.cluster else { return nil }
         let cluster = try await session.cluster(spec)
-        let runtime = spec.containerRuntime ?? cluster.config?.containerRuntime ?? "docker"
+        let runtime = spec.containerRuntime ?? cluster.config?.containerRuntime ?? .docker
         guard cluster.state == .running else { return nil }
-        return ObservedMirrors(files: nil, runtime: runtime, storageDriver: runtime == "docker" ? try await session.storageDriver(spec) : nil)
+        return ObservedMirrors(files: nil, runtime: runtime, storageDriver: runtime == .docker ? try await session.storageDriver(spec) : nil)
     }
 
     func verdict(_ evidence: ObservedMirrors?) -> DiagnosisResult {

@@ -14,8 +14,8 @@ public struct AppsEngine: Sendable {
 
     public struct Row: Sendable, Equatable, Encodable {
         public var name: String
-        public var sync: String
-        public var health: String
+        public var sync: SyncStatus
+        public var health: HealthStatus
         public var targetRevision: String
         public var syncedRevision: String?
         public var onTarget: Bool
@@ -27,8 +27,8 @@ public struct AppsEngine: Sendable {
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(name, forKey: .name)
-            try container.encode(sync, forKey: .sync)
-            try container.encode(health, forKey: .health)
+            try container.encode(sync.description, forKey: .sync)
+            try container.encode(health.description, forKey: .health)
             try container.encode(targetRevision, forKey: .targetRevision)
             try container.encode(syncedRevision, forKey: .syncedRevision)
             try container.encode(onTarget, forKey: .onTarget)

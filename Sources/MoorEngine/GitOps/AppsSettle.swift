@@ -57,7 +57,7 @@ extension AppsEngine {
             interval = min(interval * 2, pollInterval)
             let current = try await applications()
             if let root, let parent = current.first(where: { $0.name == root }) {
-                let managed = parent.syncStatus == "Synced" ? parent.children : []
+                let managed = parent.syncStatus == .synced ? parent.children : []
                 let appeared = current.map(\.name).filter { !before.contains($0) }
                 for name in managed + appeared where !names.contains(name) { names.append(name) }
             }
@@ -66,18 +66,18 @@ extension AppsEngine {
                     update(&states, AppState(name: name, sync: "-", health: "Missing", result: "missing", cause: nil))
                     continue
                 }
-                let settled = app.syncStatus == "Synced" && app.health == "Healthy"
+                let settled = app.syncStatus == .synced && app.health == .healthy
                 if startedBefore[name] == nil, !settled, !app.operationPending, app.operationPhase != "Running" {
                     try await request(app)
                 }
                 let progress: SyncProgress = startedBefore[name] == nil
-                    ? (settled ? .done : app.health == "Degraded" ? .failed("Degraded\(app.healthMessage.map { ": \($0)" } ?? "")") : .waiting("\(app.syncStatus), \(app.health)"))
+                    ? (settled ? .done : app.health == .degraded ? .failed("Degraded\(app.healthMessage.map { ": \($0)" } ?? "")") : .waiting("\(app.syncStatus), \(app.health)"))
                     : SyncProgress.of(app, revision: expected[name] ?? nil, startedBefore: startedBefore[name] ?? nil)
                 switch progress {
-                case .done: update(&states, AppState(name: name, sync: app.syncStatus, health: app.health, result: "healthy", cause: nil))
-                case .failed(let why): update(&states, AppState(name: name, sync: app.syncStatus, health: app.health, result: "failed", cause: why))
+                case .done: update(&states, AppState(name: name, sync: app.syncStatus.description, health: app.health.description, result: "healthy", cause: nil))
+                case .failed(let why): update(&states, AppState(name: name, sync: app.syncStatus.description, health: app.health.description, result: "failed", cause: why))
                 case .waiting(let why):
-                    update(&states, AppState(name: name, sync: app.syncStatus, health: app.health, result: "waiting",
+                    update(&states, AppState(name: name, sync: app.syncStatus.description, health: app.health.description, result: "waiting",
                                              cause: app.healthMessage ?? app.conditions.first.map { "\($0.type): \($0.message)" } ?? why))
                 }
             }

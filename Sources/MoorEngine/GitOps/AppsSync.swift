@@ -69,11 +69,11 @@ extension AppsEngine {
                 switch progress {
                 case .done:
                     items[app.name] = .init(name: app.name, result: "synced", detail: "Synced, Healthy", revision: now.syncedRevision.map { SyncProgress.short($0) },
-                                            health: now.health, seconds: Double(elapsed))
+                                            health: now.health.description, seconds: Double(elapsed))
                     context.progress.note("\(app.name): synced \(SyncProgress.short(now.syncedRevision)), Healthy")
                 case .failed(let why):
                     items[app.name] = .init(name: app.name, result: "failed", detail: why, revision: now.syncedRevision.map { SyncProgress.short($0) },
-                                            health: now.health, seconds: Double(elapsed))
+                                            health: now.health.description, seconds: Double(elapsed))
                     context.progress.note("\(app.name): \(why)")
                 case .waiting(let why):
                     if lastSeen[app.name] != why { context.progress.note("\(app.name): \(why)") }

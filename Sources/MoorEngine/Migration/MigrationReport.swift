@@ -3,10 +3,19 @@ import MoorCore
 
 /// What `moor migrate` or `moor rollback` did.
 public struct MigrationReport: Sendable, Encodable {
+    /// Where a step stands; printed `done`, `already done`, `would run`.
+    public enum StepState: String, Sendable, Encodable {
+        /// By this run.
+        case done
+        /// By an earlier, interrupted run.
+        case alreadyDone = "already done"
+        /// A dry run: it would.
+        case wouldRun = "would run"
+    }
+
     public struct Step: Sendable, Encodable {
         public var name: String
-        /// `done` (this run), `already done` (an earlier run), `would run` (dry run).
-        public var state: String
+        public var state: StepState
         public var detail: String?
         public var seconds: Double?
     }
@@ -27,7 +36,7 @@ extension ClusterSpec {
     public static func recreating(_ config: MinikubeProfiles.ProfileConfig, like lab: ClusterSpec) -> ClusterSpec {
         var spec = lab
         spec.driver = config.driver
-        spec.containerRuntime = config.containerRuntime.isEmpty ? nil : config.containerRuntime
+        spec.containerRuntime = config.containerRuntime.description.isEmpty ? nil : config.containerRuntime
         spec.cpus = config.cpus > 0 ? config.cpus : nil
         spec.memoryMiB = config.memoryMiB > 0 ? config.memoryMiB : nil
         spec.diskMiB = config.diskMiB > 0 ? config.diskMiB : nil
@@ -39,6 +48,6 @@ extension ClusterSpec {
 
     /// `docker, containerd, 6 CPUs, 11GiB`.
     public var settingsText: String {
-        [driver, containerRuntime, cpus.map { "\($0) CPUs" }, memoryMiB.map(ClusterSettings.size)].compactMap { $0 }.joined(separator: ", ")
+        [driver.description, containerRuntime?.description, cpus.map { "\($0) CPUs" }, memoryMiB.map(ClusterSettings.size)].compactMap { $0 }.joined(separator: ", ")
     }
 }

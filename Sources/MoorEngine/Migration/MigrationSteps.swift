@@ -10,7 +10,7 @@ extension Migrator {
         var migration = migration
         let from = migration.snapshot.flatMap { try? JSONDecoder().decode(MinikubeProfiles.ProfileConfig.self, from: Data($0.utf8)) }
             .map { ClusterSpec.recreating($0, like: target).settingsText } ?? (lab.cluster?.settingsText ?? "")
-        var report = MigrationReport(migration: migration.id, kind: migration.kind, from: migration.kind == "migrate" ? from : (lab.cluster?.settingsText ?? ""),
+        var report = MigrationReport(migration: migration.id, kind: migration.kind.description, from: migration.kind == .migrate ? from : (lab.cluster?.settingsText ?? ""),
                                      to: target.settingsText, steps: [], checks: nil, labStillAsks: [])
         let backup = context.stateDirectory + "/backups/\(migration.id)"
         // A backup taken by an earlier run may have changed since: it is checked again right
@@ -18,7 +18,7 @@ extension Migrator {
         var checkedThisRun = false
         for step in Step.allCases {
             if migration.done(step.rawValue) {
-                report.steps.append(.init(name: step.rawValue, state: "already done", detail: migration.detail(step.rawValue), seconds: nil))
+                report.steps.append(.init(name: step.rawValue, state: .alreadyDone, detail: migration.detail(step.rawValue), seconds: nil))
                 continue
             }
             let start = context.clock.now
@@ -30,7 +30,7 @@ extension Migrator {
             migration.steps.append(.init(name: step.rawValue, detail: detail))
             let seconds = (context.clock.now - start).inMilliseconds / 1000
             try run.record("step:\(step.rawValue)", action: "done", summary: "\(step.rawValue) in \(String(format: "%.1f", seconds)) s\(detail.map { ": \($0)" } ?? "")")
-            report.steps.append(.init(name: step.rawValue, state: "done", detail: detail, seconds: seconds))
+            report.steps.append(.init(name: step.rawValue, state: .done, detail: detail, seconds: seconds))
         }
         try journal.finishMigration(migration.id)
         run.conclude(.ok, detail: "\(migration.kind) \(migration.id) finished")
@@ -75,7 +75,7 @@ extension Migrator {
     func preflight(_ target: ClusterSpec, session: ObservationSession) async throws -> String? {
         let source = lab.cluster ?? target
         var notes: [String] = []
-        if target.driver == "docker" {
+        if target.driver == .docker {
             let memory = try await session.dockerMemoryMiB(target)
             if let wanted = target.memoryMiB, wanted + ClusterDiff.dockerHeadroomMiB > memory {
                 throw MoorError(.refused, "cluster.memory \(wanted) MiB does not fit: Docker has \(memory) MiB and needs about \(ClusterDiff.dockerHeadroomMiB) MiB for itself; raise Docker's memory or lower cluster.memory")

@@ -46,7 +46,7 @@ public struct Migrator: Sendable {
     public func migrate(dryRun: Bool, options: UpOptions, run: RunHandle) async throws -> MigrationReport {
         let spec = try spec()
         if let open = try journal.migrations(limit: 50).first(where: { $0.finishedAt == nil }) {
-            guard open.kind == "migrate" else {
+            guard open.kind == .migrate else {
                 throw MoorError(.refused, "rollback \(open.id) is unfinished; run `moor rollback` to finish it first")
             }
             return try await execute(open, target: spec, restoreFrom: nil, labForConverge: lab, dryRun: dryRun, options: options, run: run)
@@ -60,9 +60,9 @@ public struct Migrator: Sendable {
             throw MoorError(.invalidInput, "nothing to migrate: cluster `\(spec.name)` can reach the lab file's settings without a new cluster; run `moor up`")
         }
         let from = ClusterSpec.recreating(config, like: spec)
-        if dryRun { return plan(kind: "migrate", from: from, to: spec, done: []) }
+        if dryRun { return plan(kind: .migrate, from: from, to: spec, done: []) }
         let snapshot = String(decoding: try JSONEncoder().encode(config), as: UTF8.self)
-        let migration = try journal.openMigration(kind: "migrate", labFile: labPath, snapshot: snapshot)
+        let migration = try journal.openMigration(kind: .migrate, labFile: labPath, snapshot: snapshot)
         context.progress.note("migration \(migration.id): \(change.summary)")
         return try await execute(migration, target: spec, restoreFrom: nil, labForConverge: lab, dryRun: false, options: options, run: run)
     }
@@ -71,10 +71,10 @@ public struct Migrator: Sendable {
     public func rollback(dryRun: Bool, options: UpOptions, run: RunHandle) async throws -> MigrationReport {
         let spec = try spec()
         let all = try journal.migrations(limit: 50)
-        if let open = all.first(where: { $0.finishedAt == nil }), open.kind == "migrate" {
+        if let open = all.first(where: { $0.finishedAt == nil }), open.kind == .migrate {
             throw MoorError(.refused, "migration \(open.id) is unfinished; run `moor migrate` to finish it, then roll back")
         }
-        guard let last = all.first(where: { $0.kind == "migrate" && $0.finishedAt != nil }),
+        guard let last = all.first(where: { $0.kind == .migrate && $0.finishedAt != nil }),
               let snapshot = last.snapshot, let config = try? JSONDecoder().decode(MinikubeProfiles.ProfileConfig.self, from: Data(snapshot.utf8)),
               let backup = last.backup else {
             throw MoorError(.notFound, "no finished `moor migrate` in the journal to roll back")
@@ -82,11 +82,11 @@ public struct Migrator: Sendable {
         let old = ClusterSpec.recreating(config, like: spec)
         var oldLab = lab
         oldLab.cluster = old
-        let open = all.first { $0.finishedAt == nil && $0.kind == "rollback" }
+        let open = all.first { $0.finishedAt == nil && $0.kind == .rollback }
         if dryRun {
-            return plan(kind: "rollback", from: spec, to: old, done: open?.steps.map(\.name) ?? [])
+            return plan(kind: .rollback, from: spec, to: old, done: open?.steps.map(\.name) ?? [])
         }
-        let migration = try open ?? journal.openMigration(kind: "rollback", labFile: labPath, snapshot: nil)
+        let migration = try open ?? journal.openMigration(kind: .rollback, labFile: labPath, snapshot: nil)
         var report = try await execute(migration, target: old, restoreFrom: backup, labForConverge: oldLab, dryRun: false, options: options, run: run)
         let config2 = MinikubeProfiles.ProfileConfig(driver: old.driver, containerRuntime: old.containerRuntime ?? "", cpus: old.cpus ?? 0,
                                                      memoryMiB: old.memoryMiB ?? 0, diskMiB: old.diskMiB ?? 0, apiServerPort: old.apiServer.effectivePort,
@@ -97,9 +97,9 @@ public struct Migrator: Sendable {
         return report
     }
 
-    func plan(kind: String, from: ClusterSpec, to: ClusterSpec, done: [String]) -> MigrationReport {
-        MigrationReport(migration: nil, kind: kind, from: from.settingsText, to: to.settingsText,
-                        steps: Step.allCases.map { .init(name: $0.rawValue, state: done.contains($0.rawValue) ? "already done" : "would run", detail: $0.describe) },
+    func plan(kind: MigrationKind, from: ClusterSpec, to: ClusterSpec, done: [String]) -> MigrationReport {
+        MigrationReport(migration: nil, kind: kind.description, from: from.settingsText, to: to.settingsText,
+                        steps: Step.allCases.map { .init(name: $0.rawValue, state: done.contains($0.rawValue) ? .alreadyDone : .wouldRun, detail: $0.describe) },
                         checks: nil, labStillAsks: [])
     }
 }

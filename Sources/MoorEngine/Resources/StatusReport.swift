@@ -77,7 +77,7 @@ public struct StatusReport: Sendable, Equatable, Encodable {
         if let k3s = result.observed("cluster" + key, as: ObservedK3s.self) {
             state = k3s.host.active ? .running : k3s.host.installed ? .stopped : .absent
         }
-        cluster = Cluster(name: spec.name, state: state, driver: observed?.config?.driver,
+        cluster = Cluster(name: spec.name, state: state, driver: observed?.config?.driver.description,
                           apiServer: APIServer(hostPort: exposure?.apiHostPort))
         expose = lab.expose?.tailscale.map { ts in
             Expose(resource: ExposeDiff.id(ts).description, target: exposure?.target(ts),
@@ -90,8 +90,8 @@ public struct StatusReport: Sendable, Equatable, Encodable {
             let argo = result.observed("argocd", as: ObservedArgo.self)
             let apps = result.observed("app", as: [Application].self) ?? []
             argocd = Argo(installed: argo?.installed ?? false, version: argo?.version, available: argo?.available ?? false,
-                          apps: .init(total: apps.count, synced: apps.filter { $0.syncStatus == "Synced" }.count,
-                                      healthy: apps.filter { $0.health == "Healthy" }.count))
+                          apps: .init(total: apps.count, synced: apps.filter { $0.syncStatus == .synced }.count,
+                                      healthy: apps.filter { $0.health == .healthy }.count))
         }
     }
 

@@ -60,7 +60,7 @@ extension ObservationSession {
     public func apiHostPort(_ spec: ClusterSpec) async throws -> Int? {
         let (runner, label) = clusterHost(spec)
         return try await fact(FactKey(.apiHostPort, host: spec.host, cluster: spec.id)) {
-            if spec.driver == "docker" {
+            if spec.driver == .docker {
                 let result = try await runner.run(Docker.port(container: spec.name, port: spec.apiServer.effectivePort))
                 if result.exitCode == 0, let port = DockerPorts.hostPort(in: try DockerPorts.parse(result.stdoutText)) {
                     return port

@@ -14,7 +14,7 @@ struct MinikubeProvider: ClusterProvider {
     var kinds: [any ResourceKind] { [ClusterKind(spec: spec), MirrorKind(spec: spec)] }
 
     /// Only the docker driver runs the node as a container with events to follow.
-    var eventContainer: String? { spec.driver == "docker" ? spec.name : nil }
+    var eventContainer: String? { spec.driver == .docker ? spec.name : nil }
     var withoutEvents: String { "cluster driver \(spec.driver): no container events to follow" }
 
     var dataDirectory: String { "/var" }

@@ -17,9 +17,9 @@ struct MirrorKind: ResourceKind {
 
     func observe(_ session: ObservationSession) async throws -> ObservedMirrors {
         let cluster = try await session.cluster(spec)
-        let runtime = spec.containerRuntime ?? cluster.config?.containerRuntime ?? "docker"
+        let runtime = spec.containerRuntime ?? cluster.config?.containerRuntime ?? .docker
         guard cluster.state == .running || cluster.state == .error else { return ObservedMirrors(files: nil, runtime: runtime) }
-        async let driver = runtime == "docker" && !spec.registryMirrors.isEmpty ? session.storageDriver(spec) : nil
+        async let driver = runtime == .docker && !spec.registryMirrors.isEmpty ? session.storageDriver(spec) : nil
         let files = try await session.nodeFiles(spec).filter { $0.key != NodeCommands.apiServerCertificate }
         return ObservedMirrors(files: files, runtime: runtime, storageDriver: try await driver)
     }
@@ -35,7 +35,7 @@ struct MirrorKind: ResourceKind {
 
     func apply(_ changes: [Change], observed: ObservedMirrors, context apply: ApplyContext) async throws {
         let (runner, label) = apply.session.clusterHost(spec)
-        if observed.runtime == "containerd" {
+        if observed.runtime == .containerd {
             // Recorded before the files change: if this run dies half-way, the next one restarts.
             try apply.run.addFollowUp(kind: Self.restartContainerd, resource: ResourceID.cluster(spec.label).description,
                                       detail: "containerd in node \(spec.name) reloads registry hosts")
