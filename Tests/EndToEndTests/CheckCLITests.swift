@@ -76,7 +76,7 @@ import MoorTestSupport
         #expect(wrongName.stdout.contains("certificate: CN=api, issued by CN=moor test CA"))
 
         let silent = try await TestServer.start(.silent)
-        let hang = try await lab.moor("probe", "tls://127.0.0.1:\(silent.port)", "--timeout", "1s", "-o", "json")
+        let hang = try await lab.moor("probe", "tls://127.0.0.1:\(silent.port)", "--timeout", "3s", "-o", "json")
         #expect(hang.exit == 2)
         let failure = try #require(try hang.json()["failure"] as? [String: String])
         #expect(failure["layer"] == "tls")

@@ -22,7 +22,9 @@ import MoorTestSupport
         let synced = await WatchRun.eventually(.seconds(5)) { lab.serveTarget == "localhost:\(port)" }
         let took = ContinuousClock.now - restarted
         #expect(synced, "\(watch.log)")
-        #expect(took < .seconds(2), "the tailnet forwarded to the new port \(took) after the start event")
+        // The 2 s bar is measured (README, `moor watch`: 0.24–0.47 s); here only "soon, not at the
+        // next reconcile", with room for a loaded machine running the whole suite at once.
+        #expect(took < .seconds(4), "the tailnet forwarded to the new port \(took) after the start event")
         #expect(lab.calls(["tailscale", "serve", "--bg"]).count == before + 1)
 
         // Docker's restart ended the event stream: watch follows again, --since the last event.

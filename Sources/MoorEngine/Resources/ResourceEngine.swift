@@ -14,11 +14,12 @@ public struct ResourceEngine: Sendable {
     public enum Scope: Sendable { case all, unattended }
 
     /// The kinds the lab file uses (see `ResourceKinds`), plus `extra` ones, within `scope`.
-    public init(lab: LabFile, labPath: String, context: MoorContext, extra: [any ResourceKind] = [], scope: Scope = .all) throws {
+    public init(lab: LabFile, labPath: String, context: MoorContext, extra: [any ResourceKind] = [], providers: [ClusterProviders.Registration] = [],
+                scope: Scope = .all) throws {
         self.lab = lab
         self.labPath = labPath
         self.context = context
-        let declared = (ResourceKinds.declared(in: lab, labPath: labPath, context: context) + extra)
+        let declared = (ResourceKinds.declared(in: lab, labPath: labPath, context: context, providers: providers) + extra)
             .filter { scope == .all || $0.unattended }
         guard !declared.isEmpty else {
             throw MoorError(.invalidInput, "\(labPath) has no `cluster`, `gitops` or `secrets` section: nothing to plan")

@@ -3,10 +3,10 @@ import MoorCore
 /// The kinds of resource moor knows, and which of them a lab file uses. Adding a kind is
 /// one file and one line here.
 public enum ResourceKinds {
-    static func declared(in lab: LabFile, labPath: String, context: MoorContext) -> [any ResourceKind] {
+    static func declared(in lab: LabFile, labPath: String, context: MoorContext, providers: [ClusterProviders.Registration] = []) -> [any ResourceKind] {
         var kinds: [any ResourceKind] = []
         for cluster in lab.clusters {
-            guard let provider = try? ClusterProviders.provider(for: cluster) else { continue }
+            guard let provider = try? ClusterProviders.provider(for: cluster, extra: providers) else { continue }
             kinds += provider.kinds
             if let expose = lab.expose?.tailscale, (expose.cluster ?? lab.clusters.first?.id) == cluster.id {
                 let host = expose.host ?? cluster.host

@@ -19,12 +19,12 @@ public enum K3sFiles {
         for mirror in mirrors {
             lines += ["  \(quote(mirror.registry)):", "    endpoint:", "      - \(quote(mirror.mirror))"]
         }
-        let insecure = mirrors.filter(\.skipVerify)
-        if !insecure.isEmpty {
+        // One entry per mirror host: several registries often share one pull-through cache.
+        var hosts: [String] = []
+        for mirror in mirrors where mirror.skipVerify && !hosts.contains(authority(of: mirror.mirror)) { hosts.append(authority(of: mirror.mirror)) }
+        if !hosts.isEmpty {
             lines.append("configs:")
-            for mirror in insecure {
-                lines += ["  \(quote(authority(of: mirror.mirror))):", "    tls:", "      insecure_skip_verify: true"]
-            }
+            for host in hosts { lines += ["  \(quote(host)):", "    tls:", "      insecure_skip_verify: true"] }
         }
         return lines.joined(separator: "\n") + "\n"
     }
