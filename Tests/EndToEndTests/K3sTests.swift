@@ -35,6 +35,10 @@ import MoorTestSupport
         let sudoCalls = lab.world.calls().dropFirst(calls).filter { $0.first == "sudo" }
         #expect(sudoCalls.count == 1, "a no-op up reads ringtail with one command: \(sudoCalls)")
         #expect(try await lab.moor("plan").exit == 0)
+        let status = try await lab.moor("status", "-o", "json")
+        let clusters = try status.json()["clusters"] as? [[String: Any]] ?? []
+        #expect(clusters.map { $0["id"] as? String } == ["indri", "ringtail"] && clusters.allSatisfy { $0["state"] as? String == "running" }, "\(status.stdout)")
+        #expect((clusters.last?["apiServer"] as? [String: Any])?["hostPort"] as? Int == 6443)
     }
 
     @Test func planForOneClusterShowsOnlyThatCluster() async throws {
@@ -161,6 +165,14 @@ import MoorTestSupport
 
         let again = try await two.lab.moor("plan")
         #expect(again.exit == 0, "the Secret is current: \(again.stdout)")
+        // New client certificate in k3s.yaml (k3s rotated it): the Secret is updated.
+        let rotated = try TestPKI.leaf("system:admin", issuer: two.ca)
+        try TwoClusterLab.k3sYAML(ca: two.ca, client: rotated).write(toFile: two.root + K3sPaths.kubeconfig, atomically: true, encoding: .utf8)
+        let stale = try await two.lab.moor("plan", "-o", "json")
+        let update = (try stale.json()["changes"] as? [[String: Any]] ?? []).first { $0["resource"] as? String == "argocdcluster:ringtail" }
+        #expect(update?["action"] as? String == "update", "\(stale.stdout)")
+        #expect(try await two.lab.moor("up").exit == 0)
+        #expect(try await two.lab.moor("plan").exit == 0)
         let apps = try await two.lab.moor("apps", "-o", "json")
         let rows = try apps.json()["apps"] as? [[String: Any]] ?? []
         #expect(rows.first?["cluster"] as? String == "ringtail", "\(apps.stdout)")

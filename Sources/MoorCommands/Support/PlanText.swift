@@ -36,13 +36,16 @@ enum PlanText {
 
     static func render(_ status: StatusReport) -> String {
         var rows: [[String]] = []
-        let port = status.cluster.apiServer.hostPort.map(String.init) ?? "-"
-        rows.append(["cluster", status.cluster.name, "\(status.cluster.state.rawValue), driver \(status.cluster.driver ?? "-"), API server host port \(port)"])
+        for cluster in status.clusters ?? [status.cluster] {
+            let port = cluster.apiServer.hostPort.map(String.init) ?? "-"
+            let how = cluster.provider == "k3s" ? "k3s" : "driver \(cluster.driver ?? "-")"
+            rows.append(["cluster", cluster.id ?? cluster.name, "\(cluster.state.rawValue), \(how), API server host port \(port)"])
+        }
         if let expose = status.expose {
             rows.append(["expose", expose.resource, "\(expose.target ?? "not set") (\(expose.inSync ? "in sync" : "out of sync"))"])
         }
         for mirror in status.mirrors {
-            rows.append(["mirror", mirror.registry, mirror.inSync ? "in sync" : "out of sync"])
+            rows.append(["mirror", mirror.cluster.map { "\($0)/\(mirror.registry)" } ?? mirror.registry, mirror.inSync ? "in sync" : "out of sync"])
         }
         if let argo = status.argocd {
             let state = argo.installed ? "\(argo.version ?? "?"), \(argo.available ? "available" : "not available")" : "not installed"

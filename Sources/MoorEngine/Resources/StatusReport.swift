@@ -7,6 +7,20 @@ public struct StatusReport: Sendable, Equatable, Encodable {
         public var state: ClusterState
         public var driver: String?
         public var apiServer: APIServer
+        /// moor's name and the provider, in a lab of several clusters.
+        public var id: String?
+        public var provider: String?
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(name, forKey: .name)
+            try container.encode(state, forKey: .state)
+            try container.encode(driver, forKey: .driver)
+            try container.encode(apiServer, forKey: .apiServer)
+            try container.encodeIfPresent(id, forKey: .id)
+            try container.encodeIfPresent(provider, forKey: .provider)
+        }
+        enum CodingKeys: String, CodingKey { case name, state, driver, apiServer, id, provider }
     }
 
     public struct APIServer: Sendable, Equatable, Encodable {
@@ -36,6 +50,8 @@ public struct StatusReport: Sendable, Equatable, Encodable {
     public struct Mirror: Sendable, Equatable, Encodable {
         public var registry: String
         public var inSync: Bool
+        /// The cluster, in a lab of several.
+        public var cluster: String?
     }
 
     /// ArgoCD and its apps, when the lab file has `gitops`.
@@ -61,30 +77,43 @@ public struct StatusReport: Sendable, Equatable, Encodable {
         enum CodingKeys: String, CodingKey { case installed, version, available, apps }
     }
 
+    /// The lab's first cluster (the only one in a one-cluster lab).
     public var cluster: Cluster
+    /// Every cluster, in a lab of several (absent from the JSON otherwise).
+    public var clusters: [Cluster]?
     public var expose: Expose?
     public var mirrors: [Mirror]
     public var argocd: Argo?
 
     public init(lab: LabFile, _ result: PlanResult) throws {
-        guard let spec = lab.cluster else {
+        guard !lab.clusters.isEmpty else {
             throw MoorError(.invalidInput, "the lab file has no `cluster` section; add one to use status")
         }
-        let key = spec.label.map { "@\($0)" } ?? ""
-        let observed = result.observed("cluster" + key, as: ObservedCluster.self)
-        let exposure = result.observed("expose" + key, as: ObservedExposure.self)
-        var state = observed?.state ?? .absent
-        if let k3s = result.observed("cluster" + key, as: ObservedK3s.self) {
-            state = k3s.host.active ? .running : k3s.host.installed ? .stopped : .absent
+        var all: [Cluster] = []
+        var exposure: ObservedExposure?
+        mirrors = []
+        for spec in lab.clusters {
+            let key = spec.label.map { "@\($0)" } ?? ""
+            let observed = result.observed("cluster" + key, as: ObservedCluster.self)
+            let exposed = result.observed("expose" + key, as: ObservedExposure.self)
+            if exposed != nil { exposure = exposed }
+            var state = observed?.state ?? .absent
+            var port = exposed?.apiHostPort
+            if let k3s = result.observed("cluster" + key, as: ObservedK3s.self) {
+                state = k3s.host.active ? .running : k3s.host.installed ? .stopped : .absent
+                port = port ?? (k3s.host.active ? k3s.apiPort : nil)
+            }
+            all.append(Cluster(name: spec.name, state: state, driver: observed?.config?.driver.description, apiServer: APIServer(hostPort: port),
+                               id: lab.namesClusters ? spec.id : nil, provider: lab.namesClusters ? spec.provider.description : nil))
+            mirrors += spec.registryMirrors.map {
+                Mirror(registry: $0.registry, inSync: result.plan.change(for: .mirror(cluster: spec.label, registry: $0.registry)) == nil, cluster: spec.label)
+            }
         }
-        cluster = Cluster(name: spec.name, state: state, driver: observed?.config?.driver.description,
-                          apiServer: APIServer(hostPort: exposure?.apiHostPort))
+        cluster = all[0]
+        clusters = lab.namesClusters ? all : nil
         expose = lab.expose?.tailscale.map { ts in
             Expose(resource: ExposeDiff.id(ts).description, target: exposure?.target(ts),
                    inSync: result.plan.change(for: ExposeDiff.id(ts)) == nil)
-        }
-        mirrors = spec.registryMirrors.map {
-            Mirror(registry: $0.registry, inSync: result.plan.change(for: .mirror(cluster: spec.label, registry: $0.registry)) == nil)
         }
         if lab.gitops != nil {
             let argo = result.observed("argocd", as: ObservedArgo.self)
@@ -98,9 +127,10 @@ public struct StatusReport: Sendable, Equatable, Encodable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(cluster, forKey: .cluster)
+        try container.encodeIfPresent(clusters, forKey: .clusters)
         try container.encode(expose, forKey: .expose)
         try container.encode(mirrors, forKey: .mirrors)
         try container.encode(argocd, forKey: .argocd)
     }
-    enum CodingKeys: String, CodingKey { case cluster, expose, mirrors, argocd }
+    enum CodingKeys: String, CodingKey { case cluster, clusters, expose, mirrors, argocd }
 }
