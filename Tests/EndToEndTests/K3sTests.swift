@@ -103,8 +103,16 @@ import MoorTestSupport
     }
 
     @Test func kubeconfigMergeHoldsBothClustersForTheRealKubectl() async throws {
-        let two = try await TwoClusterLab(TwoClusterLab.text(extra: ""))
+        let indriAccess = "    remoteAccess:\n      context: minikube-indri\n      server: https://k8s.tail8d86e.ts.net:443\n      path: ~/.kube/minikube-indri/config.yml\n"
+        let text = TwoClusterLab.text().replacingOccurrences(of: "    containerRuntime: containerd\n", with: "    containerRuntime: containerd\n" + indriAccess)
+        let two = try await TwoClusterLab(text)
         #expect(try await two.lab.moor("up").exit == 0)
+        // minikube's own certificates for the local cluster (as `minikube start` leaves them).
+        let minikubeCA = try TestPKI.authority("minikubeCA")
+        let minikubeUser = try TestPKI.leaf("minikube-user", issuer: minikubeCA)
+        _ = try two.lab.scratch.write(".minikube/ca.crt", minikubeCA.certificatePEM)
+        _ = try two.lab.scratch.write(".minikube/profiles/minikube/client.crt", minikubeUser.certificatePEM)
+        _ = try two.lab.scratch.write(".minikube/profiles/minikube/client.key", minikubeUser.keyPEM, mode: 0o600)
         // The merged file already holds another cluster's context: it stays.
         let merged = two.lab.scratch.path + "/.kube/config"
         try FileManager.default.createDirectory(atPath: two.lab.scratch.path + "/.kube", withIntermediateDirectories: true)
@@ -114,10 +122,12 @@ import MoorTestSupport
         #expect(k3s.exit == 0, "\(k3s.stderr)")
         let written = try String(contentsOfFile: two.lab.scratch.path + "/.kube/k3s-ringtail/config.yml", encoding: .utf8)
         #expect(written.contains("k3s-ringtail") && written.contains("https://ringtail.tail8d86e.ts.net:6443") && !written.contains("name: default"), "\(written)")
+        let indri = try await two.lab.moor("kubeconfig", "--cluster", "indri", "--merge", "--no-verify")
+        #expect(indri.exit == 0, "\(indri.stderr)")
         let kubectl = try await LocalRunner(environment: ["KUBECONFIG": merged, "PATH": "/usr/local/bin:/usr/bin:/bin"])
             .run(Command("kubectl", ["config", "get-contexts", "-o", "name"], timeout: .seconds(20)))
         #expect(kubectl.exitCode == 0, "\(kubectl.stderrText)")
-        #expect(Set(kubectl.stdoutText.split(separator: "\n")) == ["k3s-ringtail", "other"], "\(kubectl.stdoutText)")
+        #expect(Set(kubectl.stdoutText.split(separator: "\n")) == ["k3s-ringtail", "minikube-indri", "other"], "\(kubectl.stdoutText)")
         let view = try await LocalRunner(environment: ["KUBECONFIG": merged, "PATH": "/usr/local/bin:/usr/bin:/bin"])
             .run(Command("kubectl", ["config", "view", "--minify", "--context", "k3s-ringtail", "-o", "jsonpath={.clusters[0].cluster.server}"], timeout: .seconds(20)))
         #expect(view.stdoutText == "https://ringtail.tail8d86e.ts.net:6443", "\(view.stdoutText)\(view.stderrText)")

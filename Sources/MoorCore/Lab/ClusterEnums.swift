@@ -1,15 +1,9 @@
 /// minikube's `--driver`; `unknown` keeps what a newer minikube reports.
-public enum MinikubeDriver: Sendable, Hashable, CustomStringConvertible, ExpressibleByStringLiteral, StringCodable {
+public enum MinikubeDriver: ToolValue {
     case docker, podman, qemu2, hyperkit, virtualbox, kvm2, vfkit, none, ssh
     case unknown(String)
 
     public static let known: [MinikubeDriver] = [.docker, .podman, .qemu2, .hyperkit, .virtualbox, .kvm2, .vfkit, .none, .ssh]
-
-    public init(_ text: String) {
-        self = Self.known.first { $0.description == text } ?? .unknown(text)
-    }
-
-    public init(stringLiteral value: String) { self.init(value) }
 
     public var description: String {
         switch self {
@@ -28,17 +22,11 @@ public enum MinikubeDriver: Sendable, Hashable, CustomStringConvertible, Express
 }
 
 /// The node's container runtime (`--container-runtime`).
-public enum ContainerRuntime: Sendable, Hashable, CustomStringConvertible, ExpressibleByStringLiteral, StringCodable {
+public enum ContainerRuntime: ToolValue {
     case docker, containerd, crio
     case unknown(String)
 
     public static let known: [ContainerRuntime] = [.docker, .containerd, .crio]
-
-    public init(_ text: String) {
-        self = Self.known.first { $0.description == text } ?? .unknown(text)
-    }
-
-    public init(stringLiteral value: String) { self.init(value) }
 
     public var description: String {
         switch self {
@@ -64,4 +52,18 @@ extension StringCodable {
         var container = encoder.singleValueContainer()
         try container.encode(description)
     }
+}
+
+/// A value a tool reports, typed: the cases moor knows (`known`), and `unknown` for the rest.
+public protocol ToolValue: StringCodable, Sendable, Hashable, ExpressibleByStringLiteral {
+    static var known: [Self] { get }
+    static func unknown(_ text: String) -> Self
+}
+
+extension ToolValue {
+    public init(_ text: String) {
+        self = Self.known.first { $0.description == text } ?? .unknown(text)
+    }
+
+    public init(stringLiteral value: String) { self.init(value) }
 }
