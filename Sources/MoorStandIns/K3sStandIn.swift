@@ -79,7 +79,7 @@ public struct K3sStandIn {
         let pem = try APIServerCertificate.pem(names: ["kubernetes", "kubernetes.default", "kubernetes.default.svc", "localhost"] + names.filter { !$0.first!.isNumber },
                                                ips: ["127.0.0.1", "10.43.0.1"] + names.filter { $0.first!.isNumber })
         try pem.write(toFile: tls + "/serving-kube-apiserver.crt", atomically: true, encoding: .utf8)
-        fm.createFile(atPath: activeFile, contents: Data())
+        _ = fm.createFile(atPath: activeFile, contents: Data())
     }
 
     func sudo(_ arguments: [String], stdin: Data) -> Outcome {
@@ -94,7 +94,7 @@ public struct K3sStandIn {
         let mappedArguments = arguments.map { argument in
             Self.mapped.contains { argument.hasPrefix($0) } ? root + argument : argument
         }
-        FileManager.default.createFile(atPath: stateDirectory + "/as-root", contents: Data())
+        _ = FileManager.default.createFile(atPath: stateDirectory + "/as-root", contents: Data())
         defer { try? FileManager.default.removeItem(atPath: stateDirectory + "/as-root") }
         do {
             var outcome = try NodeProcess.run("/usr/bin/env", mappedArguments, stdin: stdin)
@@ -132,7 +132,7 @@ public struct K3sStandIn {
     }
 
     public static func setActive(_ active: Bool, root: String) {
-        if active { FileManager.default.createFile(atPath: root + "/.standin/k3s-active", contents: Data()) } else {
+        if active { _ = FileManager.default.createFile(atPath: root + "/.standin/k3s-active", contents: Data()) } else {
             try? FileManager.default.removeItem(atPath: root + "/.standin/k3s-active")
         }
     }

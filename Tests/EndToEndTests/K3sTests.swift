@@ -260,9 +260,39 @@ import MoorTestSupport
         #expect(two.writes().isEmpty, "nothing written on a host without k3s")
     }
 
+    @Test func checksThatNameAClusterRunOnItsHostAndStayWithItUnderDashDashCluster() async throws {
+        let checks = """
+            checks:
+              - name: k3s-version
+                cluster: ringtail
+                command: [k3s, --version]
+              - name: everywhere
+                command: ["true"]
+            """
+        let two = try await TwoClusterLab(TwoClusterLab.text(extra: checks))
+        let all = try await two.lab.moor("check", "-o", "json")
+        #expect(all.exit == 0, "\(all.stdout)\(all.stderr)")
+        let rows = try all.json()["checks"] as? [[String: Any]] ?? []
+        #expect(rows.first { $0["name"] as? String == "k3s-version" }?["cluster"] as? String == "ringtail", "\(all.stdout)")
+        #expect(two.lab.world.calls().contains { $0 == ["k3s", "--version"] }, "ran on ringtail, where k3s is")
+        let indri = try await two.lab.moor("check", "--cluster", "indri", "-o", "json")
+        let names = try (indri.json()["checks"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+        #expect(names == ["everywhere"], "\(indri.stdout)")
+        let table = try await two.lab.moor("check")
+        #expect(table.stdout.contains("CLUSTER") && table.stdout.contains("ringtail"), "\(table.stdout)")
+    }
+
+    @Test func migrateNeedsOneClusterAndSaysK3sChangesInPlace() async throws {
+        let two = try await TwoClusterLab()
+        let both = try await two.lab.moor("migrate")
+        #expect(both.exit == 64 && both.stderr.contains("--cluster"), "\(both.stderr)")
+        let k3s = try await two.lab.moor("migrate", "--cluster", "ringtail")
+        #expect(k3s.exit == 1 && k3s.stderr.contains("k3s changes its names, port and mirrors in place"), "\(k3s.stderr)")
+    }
+
     @Test func aSudoThatWantsAPasswordNamesSudoers() async throws {
         let two = try await TwoClusterLab()
-        FileManager.default.createFile(atPath: two.root + "/.standin/sudo-wants-password", contents: Data())
+        _ = FileManager.default.createFile(atPath: two.root + "/.standin/sudo-wants-password", contents: Data())
         let plan = try await two.lab.moor("plan", "--cluster", "ringtail")
         #expect(plan.exit == 1)
         #expect(plan.stderr.contains("sudo on ringtail wants a password") && plan.stderr.contains("sudoers"), "\(plan.stderr)")

@@ -21,6 +21,9 @@ struct CheckCommand: AsyncParsableCommand {
     @Flag(help: "Log every command moor starts on stderr.")
     var debug = false
 
+    @Option(help: "Run only the checks of one cluster of the lab file (and those that name none).")
+    var cluster: String?
+
     @Option(name: .customLong("only"), help: "Run only these checks: names, comma-separated or repeated (as doctor --only).")
     var onlyLists: [String] = []
 
@@ -38,7 +41,7 @@ struct CheckCommand: AsyncParsableCommand {
         var options = GlobalOptions()
         options.file = file
         let path = options.labPath()
-        let lab = try LabFileReader.load(path)
+        let lab = try LabFileReader.load(path, cluster: cluster)
         var checks = lab.checks
         let only = CommaList.split(onlyLists, known: Set(checks.map(\.name)))
         let tags = CommaList.split(tagLists)

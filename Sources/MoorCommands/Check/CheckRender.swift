@@ -19,12 +19,14 @@ enum CheckRender {
     }
 
     static func table(_ report: CheckReport, color: Bool) -> String {
+        // With checks that name clusters, a CLUSTER column (`-` for the lab-wide ones).
+        let several = report.checks.contains { $0.cluster != nil }
         let rows = report.checks.map { check in
-            [check.name, paint(check.state.rawValue, check.state, color), milliseconds(check.durationMs), check.detail]
+            [check.name] + (several ? [check.cluster ?? "-"] : []) + [paint(check.state.rawValue, check.state, color), milliseconds(check.durationMs), check.detail]
         }
         let summary = "\(report.summary.ok) ok, \(report.summary.warn) warn, \(report.summary.fail) fail"
         if report.checks.isEmpty { return "no checks to run\n" + summary }
-        return Table.render(header: ["NAME", "STATE", "TIME", "DETAIL"], rows: rows) + "\n" + summary
+        return Table.render(header: ["NAME"] + (several ? ["CLUSTER"] : []) + ["STATE", "TIME", "DETAIL"], rows: rows) + "\n" + summary
     }
 
     static func paint(_ text: String, _ state: CheckResult.State, _ color: Bool) -> String {

@@ -48,7 +48,7 @@ struct Rollback: AsyncParsableCommand {
 enum MigrationCommand {
     static func run(_ kind: MigrationKind, options: GlobalOptions, writer: WriterOptions, dryRun: Bool, timeout: String) async throws {
         let path = options.labPath()
-        let lab = try LabFileReader.load(path)
+        let lab = try LabFileReader.load(path, cluster: options.cluster)
         let context = try LiveContext.make(options)
         let lock = try await ClusterLock.take(lab, command: kind.description, options: writer, context: context)
         defer { lock.release() }

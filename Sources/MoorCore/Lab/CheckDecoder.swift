@@ -4,12 +4,12 @@ enum CheckDecoder {
     static var keys: [String] { LabKeys.check }
 
     /// `reserved`: names a check may not take (watch's own alerts, when the file has `watch`).
-    static func checks(_ node: NodeReader, hostNames: Set<String>, reserved: Set<String> = []) -> [CheckSpec] {
+    static func checks(_ node: NodeReader, hostNames: Set<String>, reserved: Set<String> = [], clusters: [ClusterSpec] = []) -> [CheckSpec] {
         guard let items = node.list() else { return [] }
         var seen: [String: Int] = [:]
         var result: [CheckSpec] = []
         for item in items {
-            guard let check = check(item, hostNames: hostNames) else { continue }
+            guard let check = check(item, hostNames: hostNames, clusters: clusters) else { continue }
             if reserved.contains(check.name) {
                 item.error("check name `\(check.name)` is the name of one of `moor watch`'s own alerts (\(reserved.sorted().joined(separator: ", "))); rename the check")
                 continue
@@ -34,7 +34,7 @@ enum CheckDecoder {
         }
     }
 
-    static func check(_ node: NodeReader, hostNames: Set<String>) -> CheckSpec? {
+    static func check(_ node: NodeReader, hostNames: Set<String>, clusters: [ClusterSpec] = []) -> CheckSpec? {
         guard let map = node.mapping(keys: keys), let name = map.required("name")?.string() else { return nil }
         let given = targetKeys.filter { map[$0] != nil }
         guard given.count == 1, let key = given.first, let value = map[key] else {
@@ -67,6 +67,8 @@ enum CheckDecoder {
         }
         var check = CheckSpec(name: name, target: target)
         check.on = LabDecoder.hostReference(map["on"], hosts: hostNames)
+        check.cluster = LabDecoder.clusterReference(map["cluster"], clusters: clusters.map(\.id))
+        if check.on == nil, case .command = target, let cluster = clusters.first(where: { $0.id == check.cluster }) { check.on = cluster.host }
         if let timeout = map["timeout"], let text = timeout.string() {
             if let ms = Units.milliseconds(text), ms > 0 { check.timeoutMilliseconds = ms } else {
                 timeout.error("`\(timeout.path)` must be a duration such as `5s` or `500ms`, found `\(text)`")

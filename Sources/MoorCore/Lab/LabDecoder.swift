@@ -29,7 +29,7 @@ enum LabDecoder {
         }
         lab.watch = top["watch"].flatMap(watch)
         if let node = top["checks"] {
-            lab.checks = CheckDecoder.checks(node, hostNames: hostNames, reserved: lab.watch == nil ? [] : Set(WatchSpec.ownAlerts))
+            lab.checks = CheckDecoder.checks(node, hostNames: hostNames, reserved: lab.watch == nil ? [] : Set(WatchSpec.ownAlerts), clusters: lab.clusters)
         }
         return lab
     }

@@ -74,6 +74,7 @@ public struct LabFile: Sendable, Equatable {
             lab.remoteAccess = nil
             lab.kubeContext = nil
         }
+        lab.checks = checks.filter { $0.cluster == nil || $0.cluster == name }
         return lab
     }
 
@@ -320,6 +321,9 @@ public struct CheckSpec: Sendable, Equatable {
     public var name: String
     public var target: Target
     public var on: String?
+    /// The cluster the check is about, in a lab of several: `--cluster` keeps it with its
+    /// cluster, a command runs on that cluster's host unless `on` says otherwise.
+    public var cluster: String?
     public var timeoutMilliseconds = 5_000
     public var expect: [String] = []
     public var warn: [String] = []

@@ -35,5 +35,5 @@ public enum LabKeys {
     public static let ntfy = ["url", "topic", "token", "priority"]
     public static let checkTargets = ["url", "tcp", "tls", "postgres", "command"]
     public static let check = ["name"] + checkTargets + ["on", "timeout", "expect", "warn", "tags", "method", "headers", "body",
-                                                         "serverName", "ca", "cert", "key", "insecure", "kubeconfig", "interval"]
+                                                         "serverName", "ca", "cert", "key", "insecure", "kubeconfig", "interval", "cluster"]
 }

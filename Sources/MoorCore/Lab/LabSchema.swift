@@ -205,6 +205,7 @@ private final class Builder {
             "key": string("The PEM private key of cert."),
             "insecure": ["type": "boolean", "default": false],
             "kubeconfig": string("A kubeconfig context whose CA and client certificate to use."),
+            "cluster": string("The cluster the check is about (a key of `clusters`); a command runs on its host."),
         ])
         schema["oneOf"] = LabKeys.checkTargets.map { ["required": [$0]] }
         schema["dependentRequired"] = ["cert": ["key"], "key": ["cert"]]

@@ -18,9 +18,11 @@ public struct CheckResult: Sendable, Equatable, Encodable {
     /// Each condition with its resolved values, e.g. `[STATUS] (500) == 200`.
     public var conditions: [ConditionReport]
     public var tags: [String]
+    /// The cluster the check names, in a lab of several (absent from the JSON otherwise).
+    public var cluster: String?
 
     enum CodingKeys: String, CodingKey {
-        case name, state, durationMs, detail, target, phases, certificate, status, exitCode, conditions, tags
+        case name, state, durationMs, detail, target, phases, certificate, status, exitCode, conditions, tags, cluster
     }
 
     /// Every key is always present (null when it does not apply), so the shape is stable.
@@ -37,6 +39,7 @@ public struct CheckResult: Sendable, Equatable, Encodable {
         try container.encode(exitCode, forKey: .exitCode)
         try container.encode(conditions, forKey: .conditions)
         try container.encode(tags, forKey: .tags)
+        try container.encodeIfPresent(cluster, forKey: .cluster)
     }
 
     public struct ConditionReport: Sendable, Equatable, Encodable {

@@ -42,6 +42,12 @@ public struct CheckRunner: Sendable {
     }
 
     public func run(_ check: CheckSpec) async -> CheckResult {
+        var result = await result(of: check)
+        result.cluster = check.cluster
+        return result
+    }
+
+    func result(of check: CheckSpec) async -> CheckResult {
         if case .command(let argv) = check.target { return await runCommand(check, argv: argv) }
         let start = context.clock.now
         let request: ProbeRequest

@@ -39,6 +39,12 @@ public struct Migrator: Sendable {
 
     func spec() throws -> ClusterSpec {
         guard let spec = lab.cluster else { throw MoorError(.invalidInput, "\(labPath) has no `cluster` section: nothing to migrate") }
+        guard lab.clusters.count == 1 else {
+            throw MoorError(.usage, "the lab has \(lab.clusters.count) clusters: say which one to migrate with --cluster (\(lab.clusters.map(\.id).joined(separator: ", ")))")
+        }
+        if let reason = try ClusterProviders.provider(for: spec).migrationUnsupported {
+            throw MoorError(.invalidInput, "cluster `\(spec.id)`: \(reason)")
+        }
         return spec
     }
 

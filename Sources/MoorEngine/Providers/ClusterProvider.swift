@@ -19,6 +19,8 @@ public protocol ClusterProvider: Sendable {
     var eventContainer: String? { get }
     /// The line watch logs for a cluster without container events.
     var withoutEvents: String { get }
+    /// Why `moor migrate` does not apply to this provider's clusters; nil when it does.
+    var migrationUnsupported: String? { get }
 
     // doctor
     /// Why a diagnosis (by id) does not apply to this provider's clusters; nil when it does.
@@ -35,6 +37,7 @@ public protocol ClusterProvider: Sendable {
 
 extension ClusterProvider {
     public var eventContainer: String? { nil }
+    public var migrationUnsupported: String? { nil }
     public func diagnosisSkip(_ id: String) -> String? { nil }
     public func diagnoses(_ lab: LabFile) -> [any DiagnosisKind] { [] }
     /// The engine key of this cluster's `kind` observation (`cluster`, `cluster@ringtail`).

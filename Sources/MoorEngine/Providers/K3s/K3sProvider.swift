@@ -17,6 +17,10 @@ struct K3sProvider: ClusterProvider {
 
     var dataDirectory: String { "/var/lib/rancher/k3s" }
 
+    var migrationUnsupported: String? {
+        "k3s changes its names, port and mirrors in place (`moor up` restarts it once); `moor migrate` recreates a minikube cluster to change what minikube fixes at creation"
+    }
+
     func diagnosisSkip(_ id: String) -> String? {
         switch id {
         case "cni-conflict": "k3s runs its own flannel CNI; the conflict between minikube's and a leftover CNI config does not apply"
