@@ -66,20 +66,20 @@ final class Homelab: @unchecked Sendable {
 
     @discardableResult
     func moor(_ arguments: String...) async throws -> Run {
-        let result = try await LocalRunner(environment: environment).run(Command(Self.moor, arguments, timeout: .seconds(60)))
+        let result = try await LocalRunner(environment: environment).run(Command(Self.moor, arguments, timeout: .seconds(180)))
         return Run(exit: result.exitCode, stdout: result.stdoutText, stderr: result.stderrText)
     }
 
     @discardableResult
     func moor(arguments: [String]) async throws -> Run {
-        let result = try await LocalRunner(environment: environment).run(Command(Self.moor, arguments, timeout: .seconds(60)))
+        let result = try await LocalRunner(environment: environment).run(Command(Self.moor, arguments, timeout: .seconds(180)))
         return Run(exit: result.exitCode, stdout: result.stdoutText, stderr: result.stderrText)
     }
 
     @discardableResult
     func moorWith(_ extra: [String: String], _ arguments: String...) async throws -> Run {
         let result = try await LocalRunner(environment: environment.merging(extra) { _, new in new })
-            .run(Command(Self.moor, arguments, timeout: .seconds(60)))
+            .run(Command(Self.moor, arguments, timeout: .seconds(180)))
         return Run(exit: result.exitCode, stdout: result.stdoutText, stderr: result.stderrText)
     }
 

@@ -7,7 +7,7 @@ import MoorSystem
 import MoorTestSupport
 
 /// Two clusters in one lab: minikube here (stand-ins), k3s on ringtail behind a real sshd.
-@Suite(.serialized) struct K3sTests {
+@Suite struct K3sTests {
     @Test func aTwoClusterLabConvergesInOneUpAndASecondUpIsANoOp() async throws {
         let two = try await TwoClusterLab()
         let lab = two.lab

@@ -5,7 +5,7 @@ import MoorTestSupport
 
 /// The PostgreSQL probe against a real server (started by .ci/run) and scripted peers.
 @Suite struct PostgresProbeTests {
-    func probe(_ port: Int, host: String = "127.0.0.1", timeout: Duration = .seconds(2)) async -> ProbeResult {
+    func probe(_ port: Int, host: String = "127.0.0.1", timeout: Duration = .seconds(8)) async -> ProbeResult {
         await LiveProber().probe(ProbeRequest(target: ProbeTarget(kind: .postgres, host: host, port: port), timeout: timeout))
     }
 

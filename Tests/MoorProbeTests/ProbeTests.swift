@@ -7,7 +7,7 @@ import MoorTestSupport
 @Suite struct ProbeTests {
     let prober = LiveProber()
 
-    func probe(_ target: String, timeout: Duration = .seconds(3), tls: TLSOptions = TLSOptions(), http: HTTPOptions = HTTPOptions()) async -> ProbeResult {
+    func probe(_ target: String, timeout: Duration = .seconds(10), tls: TLSOptions = TLSOptions(), http: HTTPOptions = HTTPOptions()) async -> ProbeResult {
         await prober.probe(ProbeRequest(target: ProbeTarget.parse(target)!, timeout: timeout, tls: tls, http: http))
     }
 
