@@ -14,7 +14,7 @@ final class TwoClusterLab: @unchecked Sendable {
     let client: TestIdentity
 
     static func text(ringtailNames: [String] = ["ringtail.tail8d86e.ts.net"], ringtailMirror: String = "https://registry.ops.eblu.me",
-                     extra: String = "") -> String {
+                     ringtailServer: String = "https://ringtail.tail8d86e.ts.net:6443", extra: String = "") -> String {
         """
         version: 1
         hosts:
@@ -40,7 +40,7 @@ final class TwoClusterLab: @unchecked Sendable {
                 skipVerify: true
             remoteAccess:
               context: k3s-ringtail
-              server: https://ringtail.tail8d86e.ts.net:6443
+              server: \(ringtailServer)
               path: ~/.kube/k3s-ringtail/config.yml
         \(extra)
         """

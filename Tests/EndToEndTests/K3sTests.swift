@@ -209,7 +209,7 @@ import MoorTestSupport
     @Test func doctorRunsWhatAppliesToK3sAndSaysWhyTheMinikubeOnesAreSkipped() async throws {
         let two = try await TwoClusterLab()
         #expect(try await two.lab.moor("up").exit == 0)
-        let doctor = try await two.lab.moor("doctor", "--cluster", "ringtail", "-o", "json")
+        let doctor = try await two.lab.moor("doctor", "--cluster", "ringtail", "--only", "mirrors-used,server-certs,node-disk,cni-conflict,docker-memory,api-port", "-o", "json")
         let rows = try doctor.json()["diagnoses"] as? [[String: Any]] ?? []
         func row(_ id: String) -> [String: Any]? { rows.first { $0["id"] as? String == id } }
         #expect(row("mirrors-used")?["verdict"] as? String == "ok", "\(doctor.stdout)\(doctor.stderr)")
@@ -288,6 +288,18 @@ import MoorTestSupport
         #expect(both.exit == 64 && both.stderr.contains("--cluster"), "\(both.stderr)")
         let k3s = try await two.lab.moor("migrate", "--cluster", "ringtail")
         #expect(k3s.exit == 1 && k3s.stderr.contains("k3s changes its names, port and mirrors in place"), "\(k3s.stderr)")
+    }
+
+    @Test func theTailnetNamesMustResolveToTheK3sHost() async throws {
+        // Names on loopback only: localhost is the host (sshd's HostName 127.0.0.1); a name that
+        // does not resolve (.invalid never does) fails naming it.
+        let good = try await TwoClusterLab(TwoClusterLab.text(ringtailNames: ["localhost"], ringtailServer: "https://localhost:6443"))
+        let ok = try await good.lab.moor("doctor", "--cluster", "ringtail", "--only", "tailnet-name", "-o", "json")
+        let okRow = try (ok.json()["diagnoses"] as? [[String: Any]] ?? []).first
+        #expect(okRow?["verdict"] as? String == "ok", "\(ok.stdout)\(ok.stderr)")
+        try good.lab.writeLab(TwoClusterLab.text(ringtailNames: ["localhost", "ringtail.invalid"], ringtailServer: "https://localhost:6443"))
+        let bad = try await good.lab.moor("doctor", "--cluster", "ringtail", "--only", "tailnet-name")
+        #expect(bad.exit == 2 && bad.stdout.contains("ringtail.invalid does not resolve"), "\(bad.stdout)")
     }
 
     @Test func aSudoThatWantsAPasswordNamesSudoers() async throws {

@@ -79,3 +79,66 @@ struct K3sServerCertificates: DiagnosisKind {
         return DiagnosisResult(id: id, verdict: .ok, summary: "k3s's certificates are valid for \(evidence.certificates.map { days($0.notAfter) }.min() ?? 0) more days", evidence: shown)
     }
 }
+
+/// `tailnet-name`: each name the lab gives the k3s API server (`apiServer.names`, the host
+/// of `remoteAccess.server`) resolves to the k3s host's address, as ssh resolves the host
+/// (`ssh -G`). A MagicDNS name left on an old machine sends kubectl elsewhere.
+struct K3sTailnetName: DiagnosisKind {
+    let spec: ClusterSpec
+    let lab: LabFile
+    var id: String { "tailnet-name" }
+
+    var names: [String] {
+        var names = spec.apiServer.names.filter { !Validate.isIPAddress($0) }
+        if let server = lab.remoteAccess(for: spec)?.server, let host = ProbeTarget.parse(server)?.host,
+           !Validate.isIPAddress(host), !names.contains(host) { names.append(host) }
+        return names
+    }
+
+    func skipReason(_ lab: LabFile) -> String? {
+        if spec.host == nil { return "cluster `\(spec.id)` runs on this machine" }
+        return names.isEmpty ? "no DNS names in `apiServer.names` or `remoteAccess.server`" : nil
+    }
+
+    struct Evidence: Sendable {
+        var host: String
+        var hostAddress: String?
+        var resolved: [(name: String, address: String?, problem: String?)]
+    }
+
+    func observe(_ session: ObservationSession) async throws -> Evidence {
+        let host = lab.host(named: spec.host)
+        var hostname = host.ssh ?? host.name
+        let result = try await session.context.runner.run(Command("ssh", ["-G", "--", host.ssh ?? host.name], timeout: .seconds(10)))
+        if result.exitCode == 0, let line = result.stdoutText.split(separator: "\n").first(where: { $0.hasPrefix("hostname ") }) {
+            hostname = String(line.dropFirst("hostname ".count))
+        }
+        let port = spec.apiServer.port ?? K3sPaths.defaultPort
+        func address(_ name: String) async -> (String?, String?) {
+            let probe = await session.context.prober.probe(ProbeRequest(target: ProbeTarget(kind: .tcp, host: name, port: port), timeout: .seconds(3)))
+            if let ip = probe.ip { return (ip, nil) }
+            return (nil, probe.failure?.message ?? "no answer")
+        }
+        let (hostAddress, _) = Validate.isIPAddress(hostname) ? (hostname, nil) : await address(hostname)
+        var resolved: [(String, String?, String?)] = []
+        for name in names {
+            let (ip, problem) = await address(name)
+            resolved.append((name, ip, problem))
+        }
+        return Evidence(host: "\(spec.host ?? "?") (\(hostname))", hostAddress: hostAddress, resolved: resolved)
+    }
+
+    func verdict(_ evidence: Evidence) -> DiagnosisResult {
+        guard let want = evidence.hostAddress else {
+            return .skipped(id, "could not resolve \(evidence.host) itself")
+        }
+        let shown = ["\(evidence.host) is \(want)"] + evidence.resolved.map { "\($0.name) → \($0.address ?? "does not resolve (\($0.problem ?? "?"))")" }
+        let wrong = evidence.resolved.filter { $0.address != want }
+        guard let first = wrong.first else {
+            return DiagnosisResult(id: id, verdict: .ok, summary: "\(evidence.resolved.map(\.name).joined(separator: ", ")) resolve to \(evidence.host)", evidence: shown)
+        }
+        let what = first.address.map { "resolves to \($0), not to \(evidence.host) at \(want)" } ?? "does not resolve"
+        return DiagnosisResult(id: id, verdict: .fail, summary: "\(first.name) \(what)", evidence: shown,
+                               fix: .init(text: "point the name at the k3s host: its Tailscale machine name (MagicDNS) or your DNS record; a stale device with that name must go first (`tailscale status`)", safe: false))
+    }
+}

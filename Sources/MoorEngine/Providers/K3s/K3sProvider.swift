@@ -31,7 +31,7 @@ struct K3sProvider: ClusterProvider {
     }
 
     func diagnoses(_ lab: LabFile) -> [any DiagnosisKind] {
-        [K3sMirrorsTaken(spec: spec), K3sServerCertificates(spec: spec)]
+        [K3sMirrorsTaken(spec: spec), K3sServerCertificates(spec: spec), K3sTailnetName(spec: spec, lab: lab)]
     }
 
     func onNode(_ words: [String], _ session: ObservationSession) async throws -> String {
