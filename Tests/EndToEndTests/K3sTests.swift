@@ -100,6 +100,16 @@ import MoorTestSupport
         #expect(!two.writes().contains(K3sPaths.registries))
         let link = try FileManager.default.destinationOfSymbolicLink(atPath: two.root + K3sPaths.registries)
         #expect(link == store)
+        // watch does not write it either: it raises `managed-elsewhere` and leaves the file.
+        let textfile = two.lab.scratch.path + "/moor.prom"
+        try two.lab.writeLab(TwoClusterLab.text(extra: "watch:\n  reconcile: 1s\n  metrics:\n    textfile: \(textfile)\n"))
+        let watch = try WatchRun(two.lab, arguments: ["--cluster", "ringtail"])
+        #expect(await WatchRun.eventually(.seconds(30)) {
+            ((try? String(contentsOfFile: textfile, encoding: .utf8)) ?? "").contains(#"moor_alert_firing{check="managed-elsewhere"} 1"#)
+        }, "\(watch.log)")
+        #expect(watch.log.contains("is managed elsewhere (Nix"), "\(watch.log)")
+        #expect(await watch.stop().status == 0)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: store)) == before)
     }
 
     @Test func kubeconfigMergeHoldsBothClustersForTheRealKubectl() async throws {
