@@ -8,9 +8,15 @@ public enum K3s {
     /// One command for the whole observation: the version, the unit's state, and every
     /// file moor compares, each under a header that says whether it is a symlink (and to
     /// where) and whether it can be written. The script is constant; the paths (globs the
-    /// host expands) are its arguments.
+    /// host expands) are its arguments; the script goes on stdin, never on a command line.
     public static func observe() -> Command {
-        Command("sudo", ["-n", "sh", "-c", observeScript, "sh"] + K3sPaths.observed, timeout: .seconds(60))
+        Command("sudo", ["-n", "sh", "-s", "--"] + K3sPaths.observed, stdin: Array(observeScript.utf8), timeout: .seconds(60))
+    }
+
+    /// Every certificate in `directory`, each under `head`'s `==> FILE <==` header; the
+    /// constant script goes on stdin, the directory is its argument.
+    public static func readCertificates(in directory: String) -> Command {
+        Command("sudo", ["-n", "sh", "-s", "--", directory], stdin: Array(#"head -n 100000 "$1"/*.crt"#.utf8), timeout: .seconds(30))
     }
 
     static let observeScript = """
