@@ -104,7 +104,7 @@ public enum RunOutcome: String, Sendable {
 
 /// The journal seam. Secrets never go in here: callers pass redacted values only. A run is
 /// opened only by `withRun`, once per command invocation; engines take the run handle.
-public protocol Journal: Sendable {
+public protocol Journal: HistoryJournal {
     /// Opens a run, hands it to `body`, and closes it with the outcome `body` concluded
     /// (`ok` by default), `failed` when it throws, or `interrupted` when it was cancelled.
     func withRun<T: Sendable>(command: String, labFile: String, _ body: (RunHandle) async throws -> T) async throws -> T

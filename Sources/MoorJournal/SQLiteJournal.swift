@@ -77,6 +77,7 @@ public final class SQLiteJournal: Journal {
                   state TEXT NOT NULL, updatedAt DATETIME NOT NULL);
                 """)
         }
+        registerHistory(&migrator)
         return migrator
     }
 

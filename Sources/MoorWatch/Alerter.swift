@@ -57,6 +57,7 @@ public actor Alerter {
         }
         if after.firing != before.firing {
             log.event(after.firing ? "alert \(name): failing (\(detail))" : "alert \(name): resolved")
+            incident(name, firing: after.firing, detail: detail)
         }
         metrics?.alert(name, firing: after.firing)
         flush()
@@ -100,6 +101,21 @@ public actor Alerter {
             log.event("alert \(name): sent \"\(message.title)\"")
             // Stopping: the message under way was finished and recorded; the rest wait.
             if inFlight.stopping { return }
+        }
+    }
+
+    /// The incident log the status page shows: opened with the message as sent, closed with
+    /// the resolution's.
+    func incident(_ name: String, firing: Bool, detail: String) {
+        let kind: AlertMessage.Kind = firing ? .triggered : .resolved
+        let message = AlertMessage(kind: kind, name: name, detail: detail, at: now())
+        let text = message.title + "\n" + detail
+        do {
+            if firing { try journal.openIncident(name: name, at: message.at, message: text) } else {
+                try journal.resolveIncident(name: name, at: message.at, message: text)
+            }
+        } catch {
+            log.event("alert \(name): could not record the incident in the journal (\(error))")
         }
     }
 

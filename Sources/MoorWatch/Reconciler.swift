@@ -21,6 +21,10 @@ public actor Reconciler {
     let log: WatchLog
     let takeLock: LockTaker
     var lastError: String?
+    /// The status page's board, when watch serves it.
+    var board: StatusBoard?
+
+    func setBoard(_ board: StatusBoard?) { self.board = board }
 
     public init(lab: LabFile, labPath: String, context: MoorContext, spec: WatchSpec, alerter: Alerter, metrics: WatchMetrics,
                 log: WatchLog, takeLock: @escaping LockTaker) {
@@ -57,6 +61,7 @@ public actor Reconciler {
                 log.event("reconcile failed again (\(reason)): \(message)")
                 lastError = message
                 metrics.reconciled(at: context.clock.date, failed: true)
+                reconciled("failed", message)
                 await alerter.evaluate("reconcile", success: false, detail: message)
             }
         }
@@ -69,10 +74,12 @@ public actor Reconciler {
         record(observed: first.observed, changes: first.plan.changes)
         switch ReconcileDecision.decide(first.plan.changes, autoStart: spec.autoStart) {
         case .inSync:
+            reconciled("in sync", nil)
             await settle(nil)
         case .needsPerson(let alert, let detail):
             if lastError != detail { log.event("\(reason): \(detail)") }
             lastError = detail
+            reconciled("needs a person", detail)
             await settle(alert, detail)
         case .apply(let changes):
             log.event("\(reason): \(changes[0].summary)\(changes.count > 1 ? " (and \(changes.dropFirst().map(\.resource).joined(separator: ", ")))" : "")")
@@ -99,6 +106,10 @@ public actor Reconciler {
                 try await engine.up(UpOptions(allowRecreate: false), run: run, from: basis)
             }
             for change in report.applied { log.event("applied \(change.resource): \(change.summary)") }
+            for spec in lab.clusters where report.applied.contains(where: { $0.id == .cluster(spec.label) && $0.action != .remove }) {
+                board?.restarted(StatusBoard.id(spec, lab), at: context.clock.date)
+            }
+            reconciled("applied", report.applied.map(\.summary).joined(separator: "; "))
             for warning in report.warnings { log.event("warning: \(warning)") }
             record(observed: report.observed, changes: [])
             await settle(nil)
@@ -119,9 +130,14 @@ public actor Reconciler {
         }
     }
 
-    /// Cluster metrics from what the plan observed.
+    func reconciled(_ outcome: String, _ detail: String?) {
+        for spec in lab.clusters { board?.reconciled(StatusBoard.id(spec, lab), outcome: outcome, detail: detail) }
+    }
+
+    /// Cluster metrics (and the status page's clusters) from what the plan observed.
     func record(observed: [String: any Sendable], changes: [Change]) {
         for spec in lab.clusters {
+            board?.clusterObserved(ClusterStatusReading.cluster(spec, lab: lab, observed: observed, changes: changes))
             guard let provider = try? ClusterProviders.provider(for: spec),
                   let health = observed[provider.key("cluster")] as? any ClusterHealth else { continue }
             let exposed = lab.expose?.tailscale.map { ($0.cluster ?? lab.clusters.first?.id) == spec.id } ?? false
@@ -137,11 +153,20 @@ public actor Reconciler {
         guard let list = try? await apps.applications() else { return }
         let rows = apps.rows(list)
         metrics.apps(total: rows.count, synced: rows.filter { $0.sync == .synced }.count, healthy: rows.filter { $0.health == .healthy }.count)
+        guard let board else { return }
+        // The likely cause of an app that is not Healthy, as `up` names it; the Secrets are
+        // looked up only then.
+        let unwell = list.filter { $0.health != .healthy || $0.syncStatus != .synced }
+        let missing = unwell.isEmpty ? [] : ((try? await SecretsEngine(lab: lab, labPath: labPath, context: context).status()) ?? []).filter { !$0.present }
+        board.appsListed(zip(list, rows).map { app, row in
+            LabStatus.Argo.App(name: row.name, cluster: row.cluster, sync: row.sync.description, health: row.health.description,
+                               syncedRevision: row.syncedRevision, targetRevision: row.targetRevision, onTarget: row.onTarget,
+                               cause: AppCauses.cause(of: app, missing: missing))
+        })
     }
 
     static func describe(_ error: any Error) -> String {
         switch error {
-        case let error as MoorError: return error.message
         case let error as MoorError: return error.message
         default: return String(describing: error)
         }

@@ -35,10 +35,12 @@ public final class Watcher: Service, Sendable {
     public let alerter: Alerter
     let reconciler: Reconciler
     let metricsServer: MetricsServer?
+    let board: StatusBoard?
     let inFlight = InFlight()
 
     public init(settings: Settings, context: MoorContext, log: WatchLog, sink: (any AlertSink)?, metricsServer: MetricsServer?,
-                metrics: WatchMetrics, takeLock: @escaping Reconciler.LockTaker) throws {
+                metrics: WatchMetrics, board: StatusBoard? = nil, takeLock: @escaping Reconciler.LockTaker) throws {
+        self.board = board
         self.settings = settings
         self.context = context
         self.log = log
@@ -52,6 +54,7 @@ public final class Watcher: Service, Sendable {
     }
 
     public func run() async throws {
+        await reconciler.setBoard(board)
         let (stopped, finish) = AsyncStream<Void>.makeStream()
         let done = Latch()
         let work = Task { [inFlight] in
@@ -147,6 +150,9 @@ public final class Watcher: Service, Sendable {
         }) { [log] event in
             switch event.action {
             case "start", "unpause":
+                if event.action == "start", let board = self.board {
+                    board.restarted(StatusBoard.id(cluster, self.settings.lab), at: Date(timeIntervalSince1970: TimeInterval(event.time)))
+                }
                 log.event("container \(cluster.name): \(event.action); re-syncing")
                 trigger.yield("container \(event.action)")
             case "die", "stop", "kill", "pause", "oom":
@@ -168,8 +174,9 @@ public final class Watcher: Service, Sendable {
     func scheduler() -> CheckScheduler {
         let runner = CheckRunner(lab: settings.lab, context: context, labPath: settings.labPath)
         var scheduler = CheckScheduler(checks: settings.lab.checks, defaultInterval: .milliseconds(settings.spec.checksMilliseconds),
-                                       runner: runner, clock: context.clock, log: log) { [metrics, alerter] result in
+                                       runner: runner, clock: context.clock, log: log) { [metrics, alerter, board] result in
             metrics.record(result)
+            board?.record(result)
             await alerter.evaluate(result.name, success: result.state != .fail, detail: Self.alertDetail(result))
         }
         scheduler.inFlight = inFlight

@@ -46,6 +46,11 @@ struct DoctorCommand: AsyncParsableCommand {
                 return report
             }
         }
+        // The status page shows the last run's findings.
+        let findings = DoctorFindings(ranAt: context.clock.date, findings: report.diagnoses.map {
+            .init(id: $0.id, verdict: $0.verdict.rawValue, summary: $0.summary, fix: $0.fix?.text, fixSafe: $0.fix?.safe, cluster: $0.cluster)
+        })
+        try? context.journal.saveDoctorFindings(findings)
         switch options.output {
         case .json: try Console.json(report)
         case .text: Console.out(Self.render(report))

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import MoorCore
 import MoorEngine
+import MoorJournal
 import MoorSystem
 import MoorWatch
 import ServiceLifecycle
@@ -74,16 +75,24 @@ struct WatchCommand: AsyncParsableCommand, HandlesOwnSignals {
             }
         }
         let metrics = WatchMetrics()
+        // The status page's board keeps check history in the journal whether or not the page
+        // is served, so turning it on later shows what happened before.
+        let retention = HistoryRetention(days: spec.historyDays)
+        let board = StatusBoard(lab: lab, journal: context.journal, retention: retention, now: { [clock = context.clock] in clock.date })
+        if let journal = context.journal as? SQLiteJournal {
+            _ = try? journal.pruneHistory(now: context.clock.date, calendar: HistoryCalendar(), retention: retention)
+        }
+        let routes = spec.servesPage ? StatusRoutes(board: board, refreshMilliseconds: spec.checksMilliseconds, maxDays: spec.historyDays) : nil
         var server: MetricsServer?
         if let listen = spec.metrics.listen, let (host, port) = MoorCore.Validate.hostPort(listen) {
             do {
-                server = try await MetricsServer.start(host: host, port: port, metrics: metrics)
+                server = try await MetricsServer.start(host: host, port: port, metrics: metrics, routes: routes)
             } catch {
                 throw MoorError(.unavailable, "cannot serve metrics on \(listen) (watch.metrics.listen): \(error)")
             }
         }
         let watcher = try Watcher(settings: Watcher.Settings(lab: lab, labPath: path, spec: spec), context: context, log: log,
-                                  sink: sink, metricsServer: server, metrics: metrics,
+                                  sink: sink, metricsServer: server, metrics: metrics, board: board,
                                   takeLock: Self.lockTaker(lab, options: writer, context: context))
         var logger = Logger(label: "moor.watch") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = .warning

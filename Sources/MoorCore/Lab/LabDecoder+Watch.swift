@@ -24,6 +24,17 @@ extension LabDecoder {
                 }
             }
         }
+        if let pageNode = map["page"], let page = pageNode.bool() {
+            if page, spec.metrics.listen == nil {
+                pageNode.error("`\(pageNode.path)` is true but `watch.metrics.listen` is not set: the page is served on the metrics address; set `watch.metrics.listen: 127.0.0.1:9464`")
+            }
+            spec.page = page
+        }
+        if let historyNode = map["history"], let text = historyNode.string() {
+            if let days = historyDays(text), days >= 1, days <= 400 { spec.historyDays = days } else {
+                historyNode.error("`\(historyNode.path)` must be a number of days from 1 to 400 such as `90d` (or hours such as `2160h`), found `\(text)`")
+            }
+        }
         if let alerts = map["alerts"]?.mapping(keys: LabKeys.alerts) {
             spec.alerts.rule.failureThreshold = alerts["failureThreshold"]?.int(min: 1) ?? spec.alerts.rule.failureThreshold
             spec.alerts.rule.successThreshold = alerts["successThreshold"]?.int(min: 1) ?? spec.alerts.rule.successThreshold
@@ -52,6 +63,14 @@ extension LabDecoder {
             }
         }
         return spec
+    }
+
+    /// `90d`, or a duration in whole days (`2160h`).
+    static func historyDays(_ text: String) -> Int? {
+        let trimmed = text.trimmingSpaces
+        if trimmed.hasSuffix("d"), let days = Int(trimmed.dropLast()) { return days }
+        guard let ms = Units.milliseconds(trimmed), ms % 86_400_000 == 0 else { return nil }
+        return ms / 86_400_000
     }
 
     /// A duration of at least `minimum` milliseconds, or a positioned error.

@@ -29,7 +29,7 @@ public enum LabKeys {
     public static let storage = ["nfs"]
     public static let nfs = ["name", "server", "export", "clients"]
     public static let doctor = ["image"]
-    public static let watch = ["reconcile", "autoStart", "checks", "metrics", "alerts"]
+    public static let watch = ["reconcile", "autoStart", "checks", "metrics", "alerts", "page", "history"]
     public static let metrics = ["listen", "textfile", "allowRemote"]
     public static let alerts = ["failureThreshold", "successThreshold", "sendOnResolved", "ntfy"]
     public static let ntfy = ["url", "topic", "token", "priority"]

@@ -163,6 +163,8 @@ private final class Builder {
             "reconcile": duration("How often the cluster loop is planned again (at least 1s)."),
             "autoStart": ["type": "boolean", "default": true],
             "checks": duration("The default interval of a check (at least 100ms)."),
+            "page": ["type": "boolean", "description": "Serve the status page on the metrics address (default: when metrics.listen is set)."],
+            "history": ["type": "string", "pattern": "^[0-9]+(d|h)$", "description": "How long check history is kept, in days (90d) or whole-day hours."],
             "metrics": object("watch.metrics", LabKeys.metrics, [
                 "listen": ["type": "string", "pattern": "^(\\[[0-9a-fA-F:]+\\]|[0-9.]+|localhost):[0-9]+$", "description": "IP:port for /metrics."],
                 "allowRemote": ["type": "boolean", "default": false],

@@ -6,8 +6,16 @@ public struct WatchSpec: Sendable, Equatable {
     public var checksMilliseconds = 60_000
     public var metrics = Metrics()
     public var alerts = Alerts()
+    /// `watch.page`: serve the status page on the metrics address; nil means "when
+    /// `metrics.listen` is set".
+    public var page: Bool?
+    /// `watch.history`: how many days of check history the journal keeps (90).
+    public var historyDays = 90
 
     public init() {}
+
+    /// Whether `moor watch` serves the status page.
+    public var servesPage: Bool { metrics.listen != nil && page != false }
 
     /// Watch's own alerts, besides one per check; they share the `check` label of
     /// `moor_alert_firing`, so no check may take these names in a lab file that has `watch`.

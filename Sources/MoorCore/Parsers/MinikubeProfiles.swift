@@ -19,9 +19,12 @@ public enum MinikubeProfiles {
         public var apiServerPort: Int
         public var apiServerNames: [String]
         public var listenAddress: String
+        /// `KubernetesConfig.KubernetesVersion` (`v1.36.2`); not a setting moor compares.
+        public var kubernetesVersion: String?
 
         public init(driver: MinikubeDriver, containerRuntime: ContainerRuntime, cpus: Int, memoryMiB: Int, diskMiB: Int,
-                    apiServerPort: Int, apiServerNames: [String], listenAddress: String) {
+                    apiServerPort: Int, apiServerNames: [String], listenAddress: String, kubernetesVersion: String? = nil) {
+            self.kubernetesVersion = kubernetesVersion
             self.driver = driver
             self.containerRuntime = containerRuntime
             self.cpus = cpus
@@ -65,7 +68,8 @@ public enum MinikubeProfiles {
             diskMiB: raw.DiskSize ?? 0,
             apiServerPort: raw.APIServerPort ?? raw.Nodes?.first?.Port ?? 8443,
             apiServerNames: raw.KubernetesConfig?.APIServerNames ?? [],
-            listenAddress: raw.ListenAddress ?? "")
+            listenAddress: raw.ListenAddress ?? "",
+            kubernetesVersion: raw.KubernetesConfig?.KubernetesVersion)
     }
 
     // The JSON keys are minikube's Go field names.
@@ -93,6 +97,7 @@ public enum MinikubeProfiles {
 
     struct RawKubernetes: Decodable {
         var ContainerRuntime: String?
+        var KubernetesVersion: String?
         var APIServerNames: [String]?
     }
 

@@ -74,3 +74,17 @@ public struct CheckReport: Sendable, Equatable, Encodable {
 
     public var failed: Bool { summary.fail > 0 }
 }
+
+extension CheckResult {
+    /// The layer that broke, as the detail names it (`tls: certificate expired…` → `tls`);
+    /// `expect` when the conditions failed, `warn` for a warning, nil when ok.
+    public var failingLayer: String? {
+        guard state != .ok else { return nil }
+        let head = detail.prefix { $0 != ":" }
+        switch head {
+        case "failed": return "expect"
+        case "setup", "dns", "tcp", "tls", "http", "postgres", "command", "warn": return String(head)
+        default: return nil
+        }
+    }
+}

@@ -67,9 +67,7 @@ struct AppKind: ResourceKind {
         let missing = (try? await SecretsEngine(lab: engine.lab, labPath: engine.labPath, context: engine.context).status().filter { !$0.present }) ?? []
         return stuck.map { state in
             if state.result == "missing" { return "\(state.name): missing (\(spec.root.map { "\($0.name) has not created it" } ?? "no such Application"))" }
-            let paths = apps.first { $0.name == state.name }?.sources.compactMap(\.path) ?? []
-            let secrets = missing.filter { secret in secret.namespace == state.name || paths.contains { secret.template.hasPrefix($0 + "/") } }
-            let secretText = secrets.map { "Secret \($0.namespace)/\($0.name) is missing (template \($0.template))" }
+            let secretText = AppCauses.missingSecrets(of: state.name, app: apps.first { $0.name == state.name }, missing: missing)
             let cause = secretText.isEmpty ? state.cause.map { [$0] } ?? [] : secretText
             return "\(state.name): \(state.health)\(cause.isEmpty ? "" : " — " + cause.joined(separator: "; "))"
         }.joined(separator: "; ")
