@@ -31,7 +31,7 @@ import MoorTestSupport
         #expect(profile.state == .running)
         #expect(profile.config == MinikubeProfiles.ProfileConfig(
             driver: "docker", containerRuntime: "containerd", cpus: 4, memoryMiB: 8192, diskMiB: 40960,
-            apiServerPort: 8443, apiServerNames: ["k8s.example.ts.net"], listenAddress: ""))
+            apiServerPort: 8443, apiServerNames: ["k8s.example.ts.net"], listenAddress: "", kubernetesVersion: "v1.36.2"))
     }
 
     @Test func profileListLightAndEmpty() throws {
