@@ -76,6 +76,8 @@ let package = Package(
         ]),
         .executableTarget(name: "moor", dependencies: ["MoorCommands"]),
         .executableTarget(name: "moor-standin", dependencies: ["MoorStandIns"]),
+        // The status page's journal measurements (benchmarks/status_page.py); not installed.
+        .executableTarget(name: "moor-bench", dependencies: ["MoorCore", "MoorJournal", "MoorWatch"]),
         .target(name: "MoorTestSupport", dependencies: [
             "MoorCore", "MoorSystem", "MoorJournal", "MoorEngine", "MoorStandIns",
             .product(name: "NIOCore", package: "swift-nio"),

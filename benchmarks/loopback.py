@@ -1,6 +1,18 @@
 """What the benchmarks share: a self-signed certificate for 127.0.0.1, an HTTPS server on
 127.0.0.1 that serves `handler`, a health endpoint, and the seed's cluster as a lab file."""
-import http.server, os, ssl, subprocess, threading
+import http.server, os, ssl, subprocess, sys, threading
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def release_bin(products=("moor", "moor-standin")):
+    """Builds `products` in release where scripts/test builds the binary users install
+    (`.build-release`, with the static Swift runtime on Linux); returns the bin directory."""
+    static = ["--static-swift-stdlib"] if sys.platform.startswith("linux") else []
+    base = ["swift", "build", "-c", "release", *static, "--scratch-path", os.path.join(ROOT, ".build-release")]
+    for product in products:
+        subprocess.run(base + ["--product", product], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    return subprocess.run(base + ["--show-bin-path"], cwd=ROOT, check=True, capture_output=True, text=True).stdout.strip()
 
 SEED_CLUSTER = """version: 1
 cluster:

@@ -7,13 +7,16 @@ checks of a loopback server with a private CA and two conditions, one TCP check)
 In the same run and the same window, a naive Python watcher (one thread a check, urllib,
 sleep 60 s) runs the same 41 checks against its own copy of the server, as a baseline.
 
-  python3 benchmarks/watch_idle.py [--minutes 10]
+  python3 benchmarks/watch_idle.py [--minutes 10] [--page-client 10]
+
+With --page-client N, a client loads the status page (`GET /`, as the page's script does)
+every N seconds for the whole window, and its load times are reported.
 
 Bars: moor watch's average CPU < 1 % of one core, its RSS < 60 MB (peak VmHWM of the moor
 process; the stand-in tools are other processes and are reported apart). Linux only.
 """
 import loopback
-import argparse, http.server, os, shutil, signal, subprocess, sys, tempfile, threading, time
+import argparse, http.server, os, shutil, signal, statistics, subprocess, sys, tempfile, threading, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HTTPS_CHECKS = 40
@@ -86,10 +89,9 @@ threading.Event().wait()
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--minutes", type=float, default=10)
+    parser.add_argument("--page-client", type=float, default=0, help="load the status page every N seconds")
     args = parser.parse_args()
-    subprocess.run(["swift", "build", "-c", "release"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    bin_dir = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, check=True,
-                             capture_output=True, text=True).stdout.strip()
+    bin_dir = loopback.release_bin()
     work = tempfile.mkdtemp(prefix="moor-watch-bench-")
     watch = baseline = None
     try:
@@ -127,6 +129,19 @@ checks:
         watch = subprocess.Popen([os.path.join(bin_dir, "moor"), "watch", "-f", lab], env=env, stdout=subprocess.DEVNULL, stderr=log)
         baseline = subprocess.Popen([sys.executable, "-c", BASELINE, str(base_port), cert, str(HTTPS_CHECKS)])
         time.sleep(2)  # both started, first reconcile done
+        loads, stop_client = [], threading.Event()
+        if args.page_client > 0:
+            def client():
+                import urllib.request
+                while not stop_client.wait(args.page_client):
+                    began = time.perf_counter()
+                    try:
+                        with urllib.request.urlopen(f"http://127.0.0.1:{metrics_port}/", timeout=10) as response:
+                            response.read()
+                        loads.append((time.perf_counter() - began) * 1000)
+                    except OSError:
+                        loads.append(float("nan"))
+            threading.Thread(target=client, daemon=True).start()
         start = time.perf_counter()
         moor_cpu0, _ = cpu_seconds(watch.pid)
         base_cpu0, _ = cpu_seconds(baseline.pid)
@@ -140,6 +155,7 @@ checks:
                 return 1
             time.sleep(1)
         wall = time.perf_counter() - start
+        stop_client.set()
         moor_cpu = cpu_seconds(watch.pid)[0] - moor_cpu0
         base_cpu = cpu_seconds(baseline.pid)[0] - base_cpu0
         tools_cpu = sum(sum(cpu_seconds(p)) for p in descendants(watch.pid)) - tools_cpu0
@@ -157,6 +173,10 @@ checks:
         print(f"  stand-in tools started by watch (docker events follower, reconcile reads): CPU {tools_cpu:.2f} s (not moor's)")
         print(f"  HTTPS requests served: moor {moor_hits['n']}, python {base_hits['n']} (expected about {HTTPS_CHECKS * wall / 60:.0f} each)")
         print(f"  reconcile failures logged: {reconciles}; SIGTERM → exit {status} in {stop_took * 1000:.0f} ms")
+        if args.page_client > 0:
+            good = sorted(x for x in loads if x == x)
+            print(f"  status page loaded every {args.page_client:g} s: {len(good)} loads ({len(loads) - len(good)} failed), "
+                  f"median {statistics.median(good):.1f} ms, max {good[-1]:.1f} ms" if good else "  status page: no load succeeded")
         ok = moor_pct < 1 and max(moor_hwm, peak_rss) < 60 and status == 0
         return 0 if ok else 1
     finally:

@@ -205,6 +205,17 @@ import MoorTestSupport
             #expect(!page.body.contains(secret) && !apiBody.contains(secret), "a secret is served: \(secret)")
         }
 
+        // Every check's state, layer and uptime as the API has them (both are stable here: web
+        // always answers, the NAS never verifies).
+        for check in checks {
+            let name = try #require(check["name"] as? String)
+            let h24 = ((check["uptime"] as? [String: Any])?["h24"] as? Double).map { String(format: "%.4f", $0) } ?? ""
+            let row = "data-check=\"\(name)\" data-state=\"\(check["state"] as? String ?? "")\" data-layer=\"\(check["layer"] as? String ?? "")\" data-uptime-24h=\"\(h24)\""
+            #expect(page.body.contains(row), "the page differs from the API for \(name): \(row)")
+        }
+        #expect(page.body.contains("data-port=\"\(port)\""))
+        #expect(page.body.contains(#"data-app="miniflux" data-sync="Synced" data-health="Progressing""#))
+
         // A page load starts no command: no stand-in call, no kubectl request to the API.
         let calls = scene.lab.world.calls().count
         let requests = scene.api.store.requests.count
@@ -214,9 +225,23 @@ import MoorTestSupport
         #expect(scene.lab.world.calls().count == calls, "a page load ran a stand-in: \(scene.lab.world.calls().suffix(3))")
         #expect(scene.api.store.requests.count == requests, "a page load ran kubectl: \(scene.api.store.requests.suffix(3))")
 
-        // A real browser: the DOM after its script ran, and two screenshots.
+        // A real browser: the DOM without JavaScript, then after its script refreshed the page in
+        // place (every watch.checks, 200 ms here), and two screenshots.
         if let browser = Chromium.find() {
+            // Headless Chromium ignores the switches that turn scripts off, so the page as
+            // served, its script element removed, is what it renders without JavaScript.
+            let script = try #require(page.body.range(of: "<script>").flatMap { start in
+                page.body.range(of: "</script>", range: start.upperBound..<page.body.endIndex).map { start.lowerBound..<$0.upperBound } })
+            let plainFile = try scene.lab.scratch.write("no-script.html", page.body.replacingCharacters(in: script, with: ""))
+            let plain = try await browser.dumpDOM("file://" + plainFile, scratch: scene.lab.scratch.path)
+            #expect(!plain.contains("<script"))
+            for fact in [#"data-check="nas-ui" data-state="fail" data-layer="tls""#, #"data-check="web" data-state="ok""#, "data-port=\"\(port)\"",
+                         #"data-app="miniflux" data-sync="Synced" data-health="Progressing""#, #"data-incident="nas-ui" data-open="true""#,
+                         "Secret miniflux/miniflux-config is missing", #"data-use="ignored by the docker runtime""#] {
+                #expect(plain.contains(fact), "without JavaScript the page lacks \(fact)")
+            }
             let dom = try await browser.dumpDOM(scene.base + "/", scratch: scene.lab.scratch.path)
+            #expect(dom.contains("data-refreshed=\""), "the script did not refresh the page")
             for name in ["web", "nas-ui"] { #expect(dom.contains("data-check=\"\(name)\""), "\(name) is not in the DOM") }
             #expect(dom.contains(#"data-check="nas-ui" data-state="fail" data-layer="tls""#))
             #expect(dom.contains(#"data-check="web" data-state="ok""#))

@@ -1,4 +1,5 @@
 import Foundation
+import MoorCore
 import MoorEngine
 import MoorProbe
 
@@ -62,21 +63,7 @@ enum CheckRender {
 
     static func seconds(_ value: Double) -> String { String(format: "%.3f", value) }
 
-    static func xml(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default:
-                if scalar.value < 0x20 && scalar != "\n" && scalar != "\t" { out += " " } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out
-    }
+    static func xml(_ text: String) -> String { Markup.escape(text) }
 
     /// `moor probe`'s layered report: one row a layer, the failed one with its diagnosis.
     static func layers(_ result: ProbeResult, kind: ProbeTarget.Kind) -> String {

@@ -255,21 +255,7 @@ public struct StatusPage: Sendable {
     func e(_ text: String) -> String { Self.escape(text) }
 
     /// Text for HTML content and attribute values.
-    public static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    public static func escape(_ text: String) -> String { Markup.escape(text) }
 
     /// A check name as one URL path segment.
     public static func pathComponent(_ name: String) -> String {

@@ -76,7 +76,9 @@ public enum StatusPageAssets {
               var next = fresh.getElementById(id), old = document.getElementById(id);
               if (next && old) old.replaceWith(document.importNode(next, true));
             });
-            document.documentElement.removeAttribute("data-stale");
+            var root = document.documentElement;
+            root.removeAttribute("data-stale");
+            root.setAttribute("data-refreshed", String((parseInt(root.getAttribute("data-refreshed"), 10) || 0) + 1));
           })
           .catch(function () { document.documentElement.setAttribute("data-stale", ""); })
           .then(schedule);
