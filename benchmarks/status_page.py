@@ -12,15 +12,29 @@
    loopback HTTPS), `GET /` and `GET /api/v1/status` timed, against `GET /healthz` on the
    same server in the same run.
 
-  python3 benchmarks/status_page.py [--loads 50]
+  python3 benchmarks/status_page.py [--loads 50] [--journal PATH]
+
+Filling takes minutes (each run is its own committed transaction, as in watch); --journal
+keeps the filled journal at PATH and reuses it when it is there.
 
 Builds the release products (the scratch path scripts/test uses). Linux or macOS.
 """
 import loopback
-import argparse, json, os, shutil, signal, socket, statistics, subprocess, sys, tempfile, time, urllib.request
+import argparse, json, os, shutil, signal, socket, sqlite3, statistics, subprocess, sys, tempfile, time, urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CHECKS = 41
+
+
+def table_bytes(path):
+    """Bytes and rows of each history table, from SQLite's dbstat (pages, so indexes included)."""
+    db = sqlite3.connect(path)
+    out = {}
+    for table in ("checkRun", "checkHour", "checkDay"):
+        size = db.execute("SELECT SUM(pgsize) FROM dbstat WHERE name = ?", (table,)).fetchone()[0] or 0
+        out[table] = (size, db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+    db.close()
+    return out
 
 
 def free_port():
@@ -45,6 +59,7 @@ def timed_get(url, loads):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--loads", type=int, default=50)
+    parser.add_argument("--journal", help="keep the filled journal here, and reuse it when present")
     args = parser.parse_args()
     bin_dir = loopback.release_bin(("moor", "moor-bench", "moor-standin"))
     work = tempfile.mkdtemp(prefix="moor-page-bench-")
@@ -53,15 +68,27 @@ def main():
         state = os.path.join(work, "state")
         os.makedirs(state)
         journal = os.path.join(state, "journal.sqlite")
-        fill = json.loads(subprocess.run([os.path.join(bin_dir, "moor-bench"), "history-fill", journal, "--checks", str(CHECKS)],
-                                         check=True, capture_output=True, text=True).stdout)
+        kept = args.journal and os.path.exists(args.journal) and os.path.exists(args.journal + ".fill.json")
+        if kept:
+            shutil.copy(args.journal, journal)
+            fill = json.load(open(args.journal + ".fill.json"))
+            print(f"(reusing the journal filled earlier: {args.journal})")
+        else:
+            fill = json.loads(subprocess.run([os.path.join(bin_dir, "moor-bench"), "history-fill", journal, "--checks", str(CHECKS)],
+                                             check=True, capture_output=True, text=True).stdout)
+            if args.journal:
+                shutil.copy(journal, args.journal)
+                json.dump(fill, open(args.journal + ".fill.json", "w"))
         query = json.loads(subprocess.run([os.path.join(bin_dir, "moor-bench"), "history-query", journal, "--checks", str(CHECKS)],
                                           check=True, capture_output=True, text=True).stdout)
         per = fill["bytesPerResult"]
         print(f"journal after 90 days of {CHECKS} checks at 60 s: {fill['bytes'] / 1e6:.2f} MB for {fill['resultsRepresented']:,} results "
               f"= {per:.2f} bytes per result (bar: the whole under 100 MB, {100e6 / fill['resultsRepresented']:.1f} bytes per result)")
-        print(f"  runs kept (two days): {fill['runsKept']:,} at {fill['bytesPerKeptRun']:.1f} bytes each; filled in {fill['fillSeconds']:.1f} s "
-              f"({fill['rowsWritten']:,} runs through recordCheckRun)")
+        tables = table_bytes(journal)
+        for table, what in (("checkRun", "runs kept (two days)"), ("checkHour", "hourly rows"), ("checkDay", "daily rows")):
+            size, rows = tables.get(table, (0, 0))
+            print(f"  {what}: {rows:,} rows, {size / 1e6:.2f} MB, {size / max(rows, 1):.1f} bytes a row")
+        print(f"  filled in {fill['fillSeconds']:.0f} s ({fill['rowsWritten']:,} runs through recordCheckRun, each its own transaction)")
         print(f"90-day query of one check ({query['days90Cells']} daily cells): {query['days90Us']:.0f} µs median; "
               f"SELECT 1 {query['select1Us']:.0f} µs (ratio {query['days90Us'] / query['select1Us']:.1f}); "
               f"the check's two days of runs ({query['rawTwoDaysRuns']:,}) {query['rawTwoDaysUs']:.0f} µs "

@@ -18,6 +18,9 @@ public protocol HistoryJournal: Sendable {
     func totals(fromHour: Int64) throws -> [String: CheckAggregate]
     /// The checks the journal has runs of.
     func checkNames() throws -> [String]
+    /// What the status page shows of every check, in one read: each check's newest `recent`
+    /// runs, its days from `fromDay`, and its totals since each of `fromHours`.
+    func snapshot(checks: [String], recent: Int, fromDay: String, fromHours: [Int64]) throws -> HistorySnapshot
 
     /// An alert fired: a new incident with the message that was sent.
     func openIncident(name: String, at: Date, message: String) throws
@@ -29,4 +32,16 @@ public protocol HistoryJournal: Sendable {
     /// The last `moor doctor`'s findings (JSON of `DoctorFindings`), replacing the previous.
     func saveDoctorFindings(_ findings: DoctorFindings) throws
     func lastDoctorFindings() throws -> DoctorFindings?
+}
+
+/// Every check's history as the status page reads it (`HistoryJournal.snapshot`).
+public struct HistorySnapshot: Sendable, Equatable {
+    /// Newest first.
+    public var recent: [String: [CheckRun]] = [:]
+    /// Oldest first.
+    public var days: [String: [CheckAggregate]] = [:]
+    /// One entry a `fromHours` value, in that order.
+    public var totals: [[String: CheckAggregate]] = []
+
+    public init() {}
 }

@@ -100,17 +100,15 @@ public final class StatusBoard: Sendable {
 
     // MARK: reading it
 
-    /// The whole page's data: memory, and four small journal reads per check at most.
+    /// The whole page's data: memory, and one journal read (`HistoryJournal.snapshot`).
     public func status() -> LabStatus {
         let at = now()
         let snapshot = memory.withLock { $0 }
         let hour = calendar.hour(at)
-        let windows = UptimeBadge.Window.allCases.map { window in (window, (try? journal.totals(fromHour: hour - window.hours + 1)) ?? [:]) }
-        let firstDay = calendar.days(endingAt: at, count: retention.days).first ?? calendar.day(at)
         let dayList = calendar.days(endingAt: at, count: retention.days)
-        let checks = lab.checks.map { spec in
-            check(spec, snapshot: snapshot, at: at, windows: windows, firstDay: firstDay, dayList: dayList)
-        }
+        let history = (try? journal.snapshot(checks: lab.checks.map(\.name), recent: 48, fromDay: dayList.first ?? calendar.day(at),
+                                             fromHours: [hour - 23])) ?? HistorySnapshot()
+        let checks = lab.checks.map { spec in check(spec, snapshot: snapshot, at: at, history: history, dayList: dayList) }
         let clusters = lab.clusters.compactMap { snapshot.clusters[Self.id($0, lab)] }
         let argo = lab.gitops.map { gitops in
             LabStatus.Argo(revision: gitops.revision, observedAt: snapshot.appsAt, apps: snapshot.apps ?? [])
@@ -120,12 +118,10 @@ public final class StatusBoard: Sendable {
                          incidents: incidents, doctor: try? journal.lastDoctorFindings())
     }
 
-    func check(_ spec: CheckSpec, snapshot: Memory, at: Date, windows: [(UptimeBadge.Window, [String: CheckAggregate])],
-               firstDay: String, dayList: [String]) -> LabStatus.Check {
-        let recent = ((try? journal.recentRuns(check: spec.name, limit: 48)) ?? []).reversed()
-        let byDay = Dictionary(((try? journal.days(check: spec.name, fromDay: firstDay)) ?? []).map { ($0.period, $0) }) { a, _ in a }
+    func check(_ spec: CheckSpec, snapshot: Memory, at: Date, history: HistorySnapshot, dayList: [String]) -> LabStatus.Check {
+        let recent = (history.recent[spec.name] ?? []).reversed()
+        let byDay = Dictionary((history.days[spec.name] ?? []).map { ($0.period, $0) }) { a, _ in a }
         let days = dayList.map { day in LabStatus.Check.Day(day: day, runs: byDay[day]?.runs ?? 0, failures: byDay[day]?.failures ?? 0) }
-        let uptime = { (window: UptimeBadge.Window) in windows.first { $0.0 == window }?.1[spec.name]?.uptime }
         let last = snapshot.lastResults[spec.name]
         let lastRun = recent.last
         let state = last.map { $0.state.rawValue } ?? lastRun.map { ["ok", "warn", "fail"][$0.state.rawValue] } ?? "pending"
@@ -136,7 +132,26 @@ public final class StatusBoard: Sendable {
             lastRunAt: snapshot.lastRunAt[spec.name] ?? lastRun?.at,
             certificateDaysLeft: expiry.map { Int(($0.timeIntervalSince(at) / 86_400).rounded(.down)) },
             recent: recent.map { LabStatus.Check.Result(at: $0.at, state: ["ok", "warn", "fail"][$0.state.rawValue], durationMs: $0.durationMs) },
-            days: days, uptime: .init(h24: uptime(.h24), d7: uptime(.d7), d30: uptime(.d30)))
+            days: days, uptime: Self.uptime(last24h: history.totals.first?[spec.name], days: history.days[spec.name] ?? [], dayList: dayList))
+    }
+
+    /// 24 h from the hourly rows (the last 24 hours, this one included); 7 d and 30 d from the
+    /// daily rows (the last 7 and 30 calendar days, today included), which the page reads anyway.
+    static func uptime(last24h: CheckAggregate?, days: [CheckAggregate], dayList: [String]) -> LabStatus.Check.Uptime {
+        func over(_ count: Int) -> Double? {
+            let wanted = Set(dayList.suffix(count))
+            let runs = days.filter { wanted.contains($0.period) }
+            return CheckAggregate(period: "", runs: runs.reduce(0) { $0 + $1.runs }, failures: runs.reduce(0) { $0 + $1.failures }, durationMsTotal: 0).uptime
+        }
+        return .init(h24: last24h?.uptime, d7: over(7), d30: over(30))
+    }
+
+    /// One check's uptimes, read as the page reads them.
+    func uptime(_ name: String, at: Date) -> LabStatus.Check.Uptime {
+        let dayList = calendar.days(endingAt: at, count: 30)
+        let history = (try? journal.snapshot(checks: [], recent: 0, fromDay: dayList.first ?? calendar.day(at), fromHours: [calendar.hour(at) - 23]))
+            ?? HistorySnapshot()
+        return Self.uptime(last24h: history.totals.first?[name], days: history.days[name] ?? [], dayList: dayList)
     }
 
     /// `GET /api/v1/checks/<name>/history?days=N`: nil for a check the lab file does not have.
@@ -146,21 +161,24 @@ public final class StatusBoard: Sendable {
         let dayList = calendar.days(endingAt: at, count: days)
         let byDay = Dictionary(((try? journal.days(check: name, fromDay: dayList.first ?? calendar.day(at))) ?? []).map { ($0.period, $0) }) { a, _ in a }
         let runs = (try? journal.runs(check: name, since: at.addingTimeInterval(-retention.runsFor))) ?? []
-        let hour = calendar.hour(at)
-        let uptime = { (window: UptimeBadge.Window) in ((try? self.journal.totals(fromHour: hour - window.hours + 1)) ?? [:])[name]?.uptime }
         return CheckHistoryResponse(
             check: name, generatedAt: at,
             days: dayList.map { LabStatus.Check.Day(day: $0, runs: byDay[$0]?.runs ?? 0, failures: byDay[$0]?.failures ?? 0) },
             runs: runs.map { CheckHistoryResponse.Run(at: $0.at, state: ["ok", "warn", "fail"][$0.state.rawValue], durationMs: $0.durationMs,
                                                       layer: $0.layer, detail: $0.detail) },
-            uptime: .init(h24: uptime(.h24), d7: uptime(.d7), d30: uptime(.d30)))
+            uptime: uptime(name, at: at))
     }
 
     /// A badge's uptime: nil check → nil (404).
     public func badge(_ name: String, window: UptimeBadge.Window) -> UptimeBadge? {
         guard lab.checks.contains(where: { $0.name == name }) else { return nil }
-        let totals = (try? journal.totals(fromHour: calendar.hour(now()) - window.hours + 1)) ?? [:]
-        return UptimeBadge(check: name, window: window, uptime: totals[name]?.uptime)
+        let uptime = uptime(name, at: now())
+        let value = switch window {
+        case .h24: uptime.h24
+        case .d7: uptime.d7
+        case .d30: uptime.d30
+        }
+        return UptimeBadge(check: name, window: window, uptime: value)
     }
 }
 

@@ -43,6 +43,30 @@ struct HistoryTests {
         #expect(try journal.runs(check: "web", since: noon.addingTimeInterval(8 * 60)).count == 2)
     }
 
+    @Test func theSnapshotSaysWhatTheSingleReadsSay() throws {
+        let journal = try TestJournal.make()
+        for step in 0..<200 {
+            for check in ["a", "b", "c"] {
+                let failed = check == "b" && step % 7 == 0
+                try journal.recordCheckRun(CheckRun(at: noon.addingTimeInterval(Double(step - 150) * 1800), state: failed ? .fail : .ok, durationMs: Double(step),
+                                                    layer: failed ? "http" : nil, detail: failed ? "http: 500" : nil),
+                                           check: check, calendar: utc, retention: HistoryRetention())
+            }
+        }
+        let hours = [utc.hour(noon) - 23, utc.hour(noon) - 24 * 7 + 1, utc.hour(noon) - 24 * 30 + 1]
+        let snapshot = try journal.snapshot(checks: ["a", "b", "c", "never-ran"], recent: 48, fromDay: "2026-11-25", fromHours: hours)
+        for check in ["a", "b", "c"] {
+            #expect(snapshot.recent[check] == (try journal.recentRuns(check: check, limit: 48)))
+            #expect(snapshot.days[check] == (try journal.days(check: check, fromDay: "2026-11-25")))
+            for (index, hour) in hours.enumerated() {
+                let single = try journal.totals(fromHour: hour)[check]
+                #expect(snapshot.totals[index][check]?.runs == single?.runs && snapshot.totals[index][check]?.failures == single?.failures)
+            }
+        }
+        #expect(snapshot.recent["never-ran"] == [] && snapshot.days["never-ran"] == nil)
+        #expect((snapshot.totals[0]["b"]?.failures ?? 0) > 0)
+    }
+
     @Test func historyIsStillThereAfterTheJournalIsOpenedAgain() throws {
         let scratch = try Scratch("moor-history")
         let path = scratch.path + "/journal.sqlite"

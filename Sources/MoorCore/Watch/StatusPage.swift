@@ -9,10 +9,26 @@ public struct StatusPage: Sendable {
     public var refreshMilliseconds: Int
     public var timeZone: TimeZone
 
+    let formats: Formats
+
     public init(status: LabStatus, refreshMilliseconds: Int, timeZone: TimeZone = .current) {
         self.status = status
         self.refreshMilliseconds = refreshMilliseconds
         self.timeZone = timeZone
+        formats = Formats(timeZone)
+    }
+
+    /// The page's date formatters, made once a render (a formatter is costly to make).
+    final class Formats: @unchecked Sendable {
+        let clock = DateFormatter(), full = DateFormatter(), iso = ISO8601DateFormatter()
+
+        init(_ timeZone: TimeZone) {
+            for (formatter, format) in [(clock, "HH:mm:ss"), (full, "yyyy-MM-dd HH:mm")] {
+                formatter.locale = Locale(identifier: "en_US_POSIX")
+                formatter.timeZone = timeZone
+                formatter.dateFormat = format
+            }
+        }
     }
 
     public func render() -> String {
@@ -119,7 +135,7 @@ public struct StatusPage: Sendable {
             html += cell("Health", "<span class=\"state \(healthy ? "s-ok" : app.health == "Degraded" ? "s-fail" : "s-warn")\">\(healthy ? "✓" : app.health == "Degraded" ? "✗" : "⚠") \(e(app.health))</span>")
             html += cell("Revision", "<span class=\"num\">\(e(app.syncedRevision ?? "—"))</span> \(app.onTarget ? "<span class=\"s-ok\">✓ on target</span>" : "<span class=\"s-warn\">⚠ target \(e(app.targetRevision))</span>")")
             html += cell("Cluster", e(app.cluster ?? "—"))
-            html += cell("Likely cause", app.cause.map { e($0) } ?? (healthy ? "" : "—"))
+            html += #"<td data-label="Likely cause" class="cause">\#(app.cause.map { e($0) } ?? (healthy ? "" : "—"))</td>"#
             html += "</tr>"
         }
         return html + "</tbody></table></section>\n"
@@ -160,25 +176,33 @@ public struct StatusPage: Sendable {
         return html + "</tr>"
     }
 
+    /// One cell a result. Only a result that did not pass carries a title (its state, time and
+    /// duration): a page of 41 checks stays small enough to refresh every minute.
     func bar(_ results: [LabStatus.Check.Result]) -> String {
         guard !results.isEmpty else { return "<span class=\"muted\">no runs yet</span>" }
         let failed = results.filter { $0.state == "fail" }.count, warned = results.filter { $0.state == "warn" }.count
         let label = "last \(results.count) results: \(results.count - failed - warned) ok, \(warned) warn, \(failed) failed"
         return #"<span class="bar" role="img" aria-label="\#(label)" title="\#(label)">"# + results.map { result in
-            "<i class=\"r-\(e(result.state))\" title=\"\(e(result.state)) \(Int(result.durationMs.rounded())) ms\"></i>"
+            result.state == "ok" ? "<i class=\"ok\"></i>"
+                : "<i class=\"\(e(result.state))\" title=\"\(e(result.state)) \(clock(result.at)), \(Int(result.durationMs.rounded())) ms\"></i>"
         }.joined() + "</span>"
     }
 
+    /// One cell a day, by its uptime (`d4` 100 %, `d3` ≥ 99 %, `d2` ≥ 95 %, `d1` below, none
+    /// without runs); a day below 100 % carries its figure as a title.
     func days(_ days: [LabStatus.Check.Day]) -> String {
         let measured = days.filter { $0.runs > 0 }
         let full = measured.filter { $0.failures == 0 }.count
         let label = "\(days.count) days: \(measured.count) with runs, \(full) at 100 %"
         return #"<span class="days" role="img" aria-label="\#(label)">"# + days.map { day in
-            let bucket = day.uptime.map { $0 >= 1 ? "u-100" : $0 >= 0.99 ? "u-99" : $0 >= 0.95 ? "u-95" : "u-low" } ?? "u-none"
-            let title = day.uptime.map { "\(day.day): \(percent($0)) of \(day.runs)" } ?? "\(day.day): no runs"
-            return "<i class=\"\(bucket)\" title=\"\(title)\" data-day=\"\(day.day)\"></i>"
+            guard let uptime = day.uptime else { return "<i></i>" }
+            if uptime >= 1 { return "<i class=\"d4\"></i>" }
+            let bucket = uptime >= 0.99 ? "d3" : uptime >= 0.95 ? "d2" : "d1"
+            return "<i class=\"\(bucket)\" title=\"\(day.day): \(percent(uptime)) of \(day.runs)\"></i>"
         }.joined() + "</span>"
     }
+
+    func clock(_ date: Date) -> String { formats.clock.string(from: date) }
 
     func sparkline(_ results: [LabStatus.Check.Result]) -> String {
         guard results.count > 1 else { return results.first.map { "<span class=\"num\">\(Int($0.durationMs.rounded())) ms</span>" } ?? "—" }
@@ -236,13 +260,10 @@ public struct StatusPage: Sendable {
     func cell(_ label: String, _ value: String) -> String { "<td data-label=\"\(e(label))\">\(value)</td>" }
 
     func time(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = timeZone
-        formatter.dateFormat = Calendar.current.isDate(date, inSameDayAs: status.generatedAt) ? "HH:mm:ss" : "yyyy-MM-dd HH:mm"
+        let sameDay = formats.full.string(from: date).prefix(10) == formats.full.string(from: status.generatedAt).prefix(10)
         let ago = status.generatedAt.timeIntervalSince(date)
         let relative = ago < 1 ? "now" : "\(DurationWords.text(ago)) ago"
-        return "<time datetime=\"\(ISO8601DateFormatter().string(from: date))\" title=\"\(relative)\">\(formatter.string(from: date))</time>"
+        return "<time datetime=\"\(formats.iso.string(from: date))\" title=\"\(relative)\">\((sameDay ? formats.clock : formats.full).string(from: date))</time>"
     }
 
     func percent(_ value: Double?) -> String {

@@ -29,14 +29,14 @@ public enum StatusPageAssets {
     th{font-size:.8rem;color:var(--muted);font-weight:600}
     tbody th{font-size:inherit;color:inherit;font-weight:600}
     tr.group th{font-size:.85rem;color:var(--muted);text-transform:uppercase;letter-spacing:.04em;padding-top:10px}
-    .pair>section{min-width:0}td{overflow-wrap:break-word}
+    .pair>section{min-width:0}td{overflow-wrap:break-word}td.cause{overflow-wrap:anywhere}
     .s-ok{color:var(--ok)}.s-warn{color:var(--warn)}.s-fail{color:var(--fail)}.s-pending{color:var(--muted)}
     .state{font-weight:600;white-space:nowrap}
     .bar,.days{display:inline-flex;gap:1px;align-items:flex-end;height:18px;vertical-align:middle}
     .bar i,.days i{display:inline-block;width:3px;height:16px;border-radius:1px;background:var(--none)}
     .days{flex-wrap:wrap;height:auto;max-width:300px}.days i{width:5px;height:12px}
-    i.r-ok,i.u-100{background:var(--ok)}i.r-warn,i.u-99{background:var(--warn)}i.r-fail,i.u-low{background:var(--fail)}
-    i.u-95{background:color-mix(in srgb,var(--warn) 60%,var(--fail))}
+    .bar i.ok,.days i.d4{background:var(--ok)}.bar i.warn,.days i.d3{background:var(--warn)}.bar i.fail,.days i.d1{background:var(--fail)}
+    .days i.d2{background:color-mix(in srgb,var(--warn) 60%,var(--fail))}
     .spark{width:96px;height:20px;vertical-align:middle}.spark polyline{fill:none;stroke:var(--focus);stroke-width:1.5}
     .num{font-variant-numeric:tabular-nums;white-space:nowrap}
     ul.plain{list-style:none;padding:0;margin:0}ul.plain li{padding:6px 0;border-bottom:1px solid var(--line)}
