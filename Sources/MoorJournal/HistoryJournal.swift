@@ -8,6 +8,10 @@ public protocol HistoryJournal: Sendable {
     /// One run of `check`: the run, its hour and its day, in one transaction; every few
     /// runs a bounded prune of what is past retention.
     func recordCheckRun(_ run: CheckRun, check: String, calendar: HistoryCalendar, retention: HistoryRetention) throws
+    /// One bounded prune of every check's history (watch runs it when it starts); returns the
+    /// rows deleted.
+    @discardableResult
+    func pruneHistory(now: Date, calendar: HistoryCalendar, retention: HistoryRetention) throws -> Int
     /// The newest `limit` runs of `check`, newest first.
     func recentRuns(check: String, limit: Int) throws -> [CheckRun]
     /// The runs of `check` since `since`, oldest first (two days at most are kept).

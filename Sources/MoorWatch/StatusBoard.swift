@@ -35,8 +35,7 @@ public final class StatusBoard: Sendable {
         self.now = now
         memory.withLock { memory in
             for spec in lab.clusters {
-                let provider = (try? ClusterProviders.provider(for: spec)).map { _ in spec.provider.description } ?? spec.provider.description
-                memory.clusters[Self.id(spec, lab)] = LabStatus.Cluster(name: Self.id(spec, lab), provider: provider, state: "unknown",
+                memory.clusters[Self.id(spec, lab)] = LabStatus.Cluster(name: Self.id(spec, lab), provider: spec.provider.description, state: "unknown",
                                                                        host: spec.host ?? "this machine")
             }
         }
@@ -124,14 +123,14 @@ public final class StatusBoard: Sendable {
         let days = dayList.map { day in LabStatus.Check.Day(day: day, runs: byDay[day]?.runs ?? 0, failures: byDay[day]?.failures ?? 0) }
         let last = snapshot.lastResults[spec.name]
         let lastRun = recent.last
-        let state = last.map { $0.state.rawValue } ?? lastRun.map { ["ok", "warn", "fail"][$0.state.rawValue] } ?? "pending"
+        let state = last.map { $0.state.rawValue } ?? lastRun?.state.name ?? "pending"
         let expiry = last?.certificate?.earliestExpiry ?? lastRun?.certificateExpiry
         return LabStatus.Check(
             name: spec.name, tags: spec.tags, target: spec.target.display, cluster: lab.namesClusters ? spec.cluster : nil,
             state: state, layer: last.map { $0.failingLayer } ?? lastRun?.layer, detail: last?.detail ?? lastRun?.detail,
             lastRunAt: snapshot.lastRunAt[spec.name] ?? lastRun?.at,
             certificateDaysLeft: expiry.map { Int(($0.timeIntervalSince(at) / 86_400).rounded(.down)) },
-            recent: recent.map { LabStatus.Check.Result(at: $0.at, state: ["ok", "warn", "fail"][$0.state.rawValue], durationMs: $0.durationMs) },
+            recent: recent.map { LabStatus.Check.Result(at: $0.at, state: $0.state.name, durationMs: $0.durationMs) },
             days: days, uptime: Self.uptime(last24h: history.totals.first?[spec.name], days: history.days[spec.name] ?? [], dayList: dayList))
     }
 
@@ -164,7 +163,7 @@ public final class StatusBoard: Sendable {
         return CheckHistoryResponse(
             check: name, generatedAt: at,
             days: dayList.map { LabStatus.Check.Day(day: $0, runs: byDay[$0]?.runs ?? 0, failures: byDay[$0]?.failures ?? 0) },
-            runs: runs.map { CheckHistoryResponse.Run(at: $0.at, state: ["ok", "warn", "fail"][$0.state.rawValue], durationMs: $0.durationMs,
+            runs: runs.map { CheckHistoryResponse.Run(at: $0.at, state: $0.state.name, durationMs: $0.durationMs,
                                                       layer: $0.layer, detail: $0.detail) },
             uptime: uptime(name, at: at))
     }

@@ -3,15 +3,11 @@ import MoorCore
 import MoorSystem
 
 /// One HTTP answer of watch's server.
-struct HTTPAnswer: Sendable, Equatable {
+struct HTTPAnswer: Sendable {
     var status: Int
     var contentType: String
     var body: String
     var headers: [(String, String)] = []
-
-    static func == (a: HTTPAnswer, b: HTTPAnswer) -> Bool {
-        a.status == b.status && a.contentType == b.contentType && a.body == b.body && a.headers.map { "\($0.0): \($0.1)" } == b.headers.map { "\($0.0): \($0.1)" }
-    }
 }
 
 /// The status page's routes: `/`, `/api/v1/status`, `/api/v1/checks/<name>/history?days=N`,

@@ -79,9 +79,7 @@ struct WatchCommand: AsyncParsableCommand, HandlesOwnSignals {
         // is served, so turning it on later shows what happened before.
         let retention = HistoryRetention(days: spec.historyDays)
         let board = StatusBoard(lab: lab, journal: context.journal, retention: retention, now: { [clock = context.clock] in clock.date })
-        if let journal = context.journal as? SQLiteJournal {
-            _ = try? journal.pruneHistory(now: context.clock.date, calendar: HistoryCalendar(), retention: retention)
-        }
+        _ = try? context.journal.pruneHistory(now: context.clock.date, calendar: HistoryCalendar(), retention: retention)
         let routes = spec.servesPage ? StatusRoutes(board: board, refreshMilliseconds: spec.checksMilliseconds, maxDays: spec.historyDays) : nil
         var server: MetricsServer?
         if let listen = spec.metrics.listen, let (host, port) = MoorCore.Validate.hostPort(listen) {

@@ -2,7 +2,12 @@ import Foundation
 
 /// One run of a check as the journal keeps it: small, so 41 checks every minute fit.
 public struct CheckRun: Sendable, Equatable, Codable {
-    public enum State: Int, Sendable, Codable { case ok = 0, warn = 1, fail = 2 }
+    public enum State: Int, Sendable, Codable {
+        case ok = 0, warn = 1, fail = 2
+
+        /// `ok`, `warn`, `fail`: as checks and the page name it.
+        public var name: String { ["ok", "warn", "fail"][rawValue] }
+    }
 
     public var at: Date
     public var state: State

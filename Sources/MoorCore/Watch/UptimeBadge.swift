@@ -5,15 +5,6 @@ import Foundation
 public struct UptimeBadge: Sendable, Equatable {
     public enum Window: String, Sendable, CaseIterable {
         case h24 = "24h", d7 = "7d", d30 = "30d"
-
-        /// The hours it spans.
-        public var hours: Int64 {
-            switch self {
-            case .h24: 24
-            case .d7: 24 * 7
-            case .d30: 24 * 30
-            }
-        }
     }
 
     public var check: String
