@@ -29,6 +29,8 @@ public struct MoorContext: Sendable {
     public var stateDirectory: String
     /// Extra ssh options for every remote host (tests: port, key, known-hosts file).
     public var sshOptions: [String]
+    /// Which backup `up` restores into a cluster it creates (`--restore`, `--no-restore`).
+    public var restore: RestoreChoice = .newest
 
     public init(runner: any CommandRunner, prober: any Prober = LiveProber(), journal: any Journal,
                 clock: any MoorClock = SystemClock(), environment: [String: String] = [:], files: any FileAccess = LocalFiles(),

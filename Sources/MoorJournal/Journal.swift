@@ -121,6 +121,13 @@ public protocol Journal: HistoryJournal {
     func setMigration(_ id: Int64, snapshot: String?, backup: String?) throws
     func finishMigration(_ id: Int64) throws
     // `moor watch`'s alerts, by name: counts, firing, messages not yet delivered.
+    // backups
+    /// Adds a backup, or updates one with the same id.
+    func recordBackup(_ record: BackupRecord) throws
+    /// The backups not pruned, newest first; only verified ones unless `includeFailed`.
+    func backups(cluster: String?, includeFailed: Bool) throws -> [BackupRecord]
+    func markBackupPruned(_ id: String) throws
+
     func alertStates() throws -> [String: AlertState]
     func saveAlertState(_ state: AlertState, name: String) throws
     // Used through RunHandle.

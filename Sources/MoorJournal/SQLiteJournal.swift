@@ -78,6 +78,7 @@ public final class SQLiteJournal: Journal {
                 """)
         }
         registerHistory(&migrator)
+        registerBackups(&migrator)
         return migrator
     }
 

@@ -24,6 +24,7 @@ struct ToyProvider: ClusterProvider {
         throw MoorError(.notFound, "a toy cluster has no credentials")
     }
     func onNode(_ words: [String], _ session: ObservationSession) async throws -> String { "" }
+    func onNodeAsRoot(_ words: [String], stdinFile: String?, stdoutFile: String?, _ session: ObservationSession) async throws -> String { "" }
     func notRunning(_ session: ObservationSession) async throws -> String? { Self.world.read(spec.id) == nil ? "not made" : nil }
 }
 

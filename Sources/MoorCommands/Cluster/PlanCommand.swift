@@ -10,14 +10,17 @@ struct PlanCommand: AsyncParsableCommand {
 
     @OptionGroup var options: GlobalOptions
 
+    @OptionGroup var restore: RestoreOptions
+
     func run() async throws {
-        try await Self.plan(options)
+        try await Self.plan(options, restore: restore.choice)
     }
 
-    static func plan(_ options: GlobalOptions) async throws {
+    static func plan(_ options: GlobalOptions, restore: RestoreChoice = .newest) async throws {
         let path = options.labPath()
         let lab = try LabFileReader.load(path, cluster: options.cluster)
-        let context = try LiveContext.make(options)
+        var context = try LiveContext.make(options)
+        context.restore = restore
         let plan = try await context.journal.withRun(command: "plan", labFile: path) { run in
             let plan = try await ResourceEngine(lab: lab, labPath: path, context: context).plan().plan
             run.conclude(plan.isEmpty ? .inSync : .changesPending, detail: "\(plan.changes.count) change(s)")

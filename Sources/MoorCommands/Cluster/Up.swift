@@ -19,17 +19,20 @@ struct Up: AsyncParsableCommand {
 
     @OptionGroup var writer: WriterOptions
 
+    @OptionGroup var restore: RestoreOptions
+
     func validate() throws {
         guard Units.milliseconds(timeout) != nil else { throw ValidationError("--timeout takes a duration such as 15m") }
     }
 
     func run() async throws {
         if dryRun {
-            return try await PlanCommand.plan(options)
+            return try await PlanCommand.plan(options, restore: restore.choice)
         }
         let path = options.labPath()
         let lab = try LabFileReader.load(path, cluster: options.cluster)
-        let context = try LiveContext.make(options)
+        var context = try LiveContext.make(options)
+        context.restore = restore.choice
         let lock = try await ClusterLock.take(lab, command: "up", options: writer, context: context)
         defer { lock.release() }
         let report = try await context.journal.withRun(command: "up", labFile: path) { run in

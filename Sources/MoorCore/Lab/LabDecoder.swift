@@ -20,6 +20,7 @@ enum LabDecoder {
         lab.gitops = top["gitops"].flatMap { gitops($0, clusters: clusterNames) }
         lab.secrets = top["secrets"].flatMap(secrets) ?? []
         lab.storage = top["storage"].flatMap(storage)
+        lab.backups = top["backups"].flatMap(backups)
         if let doctor = top["doctor"]?.mapping(keys: LabKeys.doctor), let image = doctor["image"]?.string() {
             if image.isEmpty || image.contains(where: { $0.isWhitespace }) {
                 doctor["image"]?.error("`doctor.image` must be an image reference such as busybox:1.36, found `\(image)`")

@@ -13,6 +13,8 @@ public struct LabFile: Sendable, Equatable {
     public var gitops: GitOpsSpec?
     public var secrets: [SecretTemplateSpec]
     public var storage: StorageSpec?
+    /// `backups:`: scheduled, verified backups of every cluster's volumes; nil when absent.
+    public var backups: BackupsSpec?
     /// The image of `moor doctor`'s short-lived pods (DNS, NFS); pulled through the mirrors.
     public var doctorImage: String?
     /// `moor watch`'s settings; nil when the lab file has no `watch` section.

@@ -2,7 +2,7 @@
 /// the JSON Schema (`LabSchema`) is built from them, so the two cannot disagree.
 public enum LabKeys {
     public static let top = ["version", "hosts", "cluster", "clusters", "expose", "remoteAccess", "kubeContext",
-                             "gitops", "secrets", "storage", "doctor", "watch", "checks"]
+                             "gitops", "secrets", "storage", "backups", "doctor", "watch", "checks"]
     public static let host = ["ssh", "local"]
     public static let cluster = ["name", "host", "provider", "driver", "containerRuntime", "cpus", "memory",
                                  "disk", "apiServer", "registryMirrors", "minikubeHome", "install"]
@@ -28,6 +28,8 @@ public enum LabKeys {
     public static let secret = ["template"]
     public static let storage = ["nfs"]
     public static let nfs = ["name", "server", "export", "clients"]
+    public static let backups = ["schedule", "keep", "path", "volumes"]
+    public static let backupKeep = ["daily", "weekly", "monthly"]
     public static let doctor = ["image"]
     public static let watch = ["reconcile", "autoStart", "checks", "metrics", "alerts", "page", "history"]
     public static let metrics = ["listen", "textfile", "allowRemote"]

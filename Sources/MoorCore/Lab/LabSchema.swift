@@ -66,6 +66,18 @@ private final class Builder {
                     "clients": stringList("The client networks the export must allow (for doctor's advice)."),
                 ])],
             ]),
+            "backups": object("backups", LabKeys.backups, [
+                "schedule": ["type": "string", "pattern": "^(daily [0-2][0-9]:[0-5][0-9]|[0-9]+(ms|s|m|h))$",
+                             "description": "`daily 02:30` (the watch machine's time zone) or an interval of at least 1m such as `6h`; default daily 02:30."],
+                "keep": object("backups.keep", LabKeys.backupKeep, [
+                    "daily": ["type": "integer", "minimum": 0, "default": 7],
+                    "weekly": ["type": "integer", "minimum": 0, "default": 4],
+                    "monthly": ["type": "integer", "minimum": 0, "default": 6],
+                ], description: "How many backups stay: the newest of each of the last N days, weeks and months."),
+                "path": ["type": "string", "pattern": "^(/|~/)", "description": "Where backups go (default: the state directory's backups); another path must exist (a NAS mount)."],
+                "volumes": ["oneOf": [["const": "all"], ["type": "array", "items": ["type": "string", "pattern": "^[a-z0-9][a-z0-9.-]*/[a-z0-9][a-z0-9.-]*$"]]],
+                            "description": "`all` (default) or a list of namespace/claim."],
+            ], description: "Scheduled backups of every cluster's volumes, run by `moor watch` or `moor backup`."),
             "doctor": object("doctor", LabKeys.doctor, [
                 "image": ["type": "string", "pattern": "^\\S+$", "description": "The image of doctor's short-lived pods (default busybox:1.36)."],
             ]),

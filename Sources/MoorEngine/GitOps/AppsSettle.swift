@@ -35,7 +35,11 @@ extension AppsEngine {
     /// With `root` (a lab file that lists no apps: wait for every app), the wait also covers
     /// every Application the root manages (its `status.resources`, once it has synced) and any
     /// Application that appears while waiting.
-    func settle(_ wanted: [String], known: [Application], syncNow: Set<String>, timeout: Duration, following root: String? = nil) async throws -> [AppState] {
+    ///
+    /// `retarget` moves an app that appears while waiting (a child the root just created)
+    /// onto the lab's revision before its sync is requested; it returns the app as patched.
+    func settle(_ wanted: [String], known: [Application], syncNow: Set<String>, timeout: Duration, following root: String? = nil,
+                retarget: (@Sendable (Application) async throws -> Application)? = nil) async throws -> [AppState] {
         let clock = context.clock
         var names = wanted
         let before = Set(known.map(\.name))
@@ -68,7 +72,7 @@ extension AppsEngine {
                 }
                 let settled = app.syncStatus == .synced && app.health == .healthy
                 if startedBefore[name] == nil, !settled, !app.operationPending, app.operationPhase != "Running" {
-                    try await request(app)
+                    try await request(before.contains(name) ? app : retarget?(app) ?? app)
                 }
                 let progress: SyncProgress = startedBefore[name] == nil
                     ? (settled ? .done : app.health == .degraded ? .failed("Degraded\(app.healthMessage.map { ": \($0)" } ?? "")") : .waiting("\(app.syncStatus), \(app.health)"))

@@ -31,6 +31,10 @@ public protocol ClusterProvider: Sendable {
     var dataDirectory: String { get }
     /// Runs `words` on the node (minikube ssh) or the cluster host (k3s); its stdout.
     func onNode(_ words: [String], _ session: ObservationSession) async throws -> String
+    /// Runs `words` as root on the node (minikube ssh, sudo) or the cluster host (k3s, `sudo -n`),
+    /// streaming stdin from a file and stdout to a file (a backup's archive): moor holds
+    /// none of it in memory. Returns stdout when no `stdoutFile` is given.
+    func onNodeAsRoot(_ words: [String], stdinFile: String?, stdoutFile: String?, _ session: ObservationSession) async throws -> String
     /// Nil when the cluster runs, else why not and what to do.
     func notRunning(_ session: ObservationSession) async throws -> String?
 }

@@ -9,7 +9,7 @@ struct AppKind: ResourceKind {
     let engine: AppsEngine
     var kind: String { "app" }
     /// Apps become healthy only once ArgoCD runs and the Secrets they mount exist.
-    var needs: [String] { ["secret", "argocd", "cluster"] }
+    var needs: [String] { ["secret", "argocd", "cluster", "volumes"] }
 
     var spec: GitOpsSpec { engine.spec }
 
@@ -52,7 +52,14 @@ struct AppKind: ResourceKind {
         let present = Set(observed.map(\.name)).intersection(names)
         // No list of apps in the lab file: every app, including those the root creates.
         let following = spec.apps.isEmpty ? spec.root?.name : nil
-        let states = try await engine.settle(names, known: retargeted, syncNow: present, timeout: apply.options.waitTimeout, following: following)
+        let (engine, revision, run) = (engine, spec.revision, apply.run)
+        let states = try await engine.settle(names, known: retargeted, syncNow: present, timeout: apply.options.waitTimeout, following: following) { app in
+            guard !app.isOnTarget(revision) else { return app }
+            _ = try await engine.retarget(to: nil, selection: .names([app.name]), known: [app], run: run, readBack: false)
+            var moved = app
+            for index in moved.sources.indices where !moved.sources[index].isChart { moved.sources[index].targetRevision = revision }
+            return moved
+        }
         let stuck = states.filter { !$0.ok }
         guard stuck.isEmpty else {
             let latest = (try? await engine.applications()) ?? observed

@@ -11,7 +11,7 @@ struct ArgoKind: ResourceKind {
     let engine: AppsEngine
     let labPath: String
     var kind: String { "argocd" }
-    var needs: [String] { ["cluster"] }
+    var needs: [String] { ["cluster", "volumes"] }
 
     var kubeContext: String { get throws { try engine.kubeContext } }
 

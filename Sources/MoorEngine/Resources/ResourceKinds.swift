@@ -8,6 +8,7 @@ public enum ResourceKinds {
         for cluster in lab.clusters {
             guard let provider = try? ClusterProviders.provider(for: cluster, extra: providers) else { continue }
             kinds += provider.kinds
+            kinds.append(VolumesKind(spec: cluster, lab: lab))
             if let expose = lab.expose?.tailscale, (expose.cluster ?? lab.clusters.first?.id) == cluster.id {
                 let host = expose.host ?? cluster.host
                 kinds.append(ExposeKind(spec: expose, cluster: provider, hostLabel: lab.host(named: host).ssh != nil ? host : nil))

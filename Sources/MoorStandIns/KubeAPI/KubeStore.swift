@@ -149,6 +149,7 @@ public final class KubeStore: @unchecked Sendable {
     func list(_ kind: KubeKind, namespace: String?) -> KubeResponse {
         if kind.resource == "applications", !_paused { stepController(namespace: namespace) }
         for key in objects.keys where objects[key]?["kind"] as? String == kind.kind { settle(key) }
+        if kind.kind.hasPrefix("PersistentVolume") { bindClaims() }
         return .json(200, ["kind": "\(kind.kind)List", "apiVersion": kind.apiVersion,
                            "metadata": ["resourceVersion": String(resourceVersion)], "items": items(kind, namespace: namespace)])
     }
@@ -156,6 +157,7 @@ public final class KubeStore: @unchecked Sendable {
     func get(_ kind: KubeKind, namespace: String?, name: String) -> KubeResponse {
         let key = Self.key(kind, namespace: namespace, name: name)
         settle(key)
+        if kind.kind.hasPrefix("PersistentVolume") { bindClaims() }
         guard let object = objects[key] else { return notFound(kind, name) }
         return .json(200, object)
     }

@@ -36,6 +36,7 @@ struct K3sKind: ResourceKind {
             guard let install = spec.install else {
                 throw MoorError(.toolMissing, "k3s is not installed on \(where_): install it there (`curl -sfL https://get.k3s.io | sh -`, see https://docs.k3s.io/quick-start), or add `install: {version: v1.33.4+k3s1}` to cluster `\(spec.id)` for moor to install it")
             }
+            try VolumesKind.markPending(spec, apply)
             return try await self.install(install, runner, label, apply)
         }
         let clusterUpdate = changes.contains { $0.id.isCluster && $0.action == .update && $0.fields["tls-san"] != nil || $0.fields["https-listen-port"] != nil }

@@ -45,6 +45,19 @@ struct K3sProvider: ClusterProvider {
         return result.stdoutText
     }
 
+    func onNodeAsRoot(_ words: [String], stdinFile: String?, stdoutFile: String?, _ session: ObservationSession) async throws -> String {
+        let (runner, label) = session.hosts.runner(for: spec.host)
+        var command = Command("sudo", ["-n"] + words, timeout: .seconds(4 * 3600))
+        command.stdinFile = stdinFile
+        command.stdoutFile = stdoutFile
+        let result = try await runner.run(command)
+        guard result.exitCode == 0 else {
+            if let problem = K3s.sudoProblem(result, host: label) { throw MoorError(.refused, problem) }
+            throw MoorError.toolFailed(command, result, host: label)
+        }
+        return result.stdoutText
+    }
+
     func notRunning(_ session: ObservationSession) async throws -> String? {
         let host = try await session.k3s(spec).host
         if !host.installed { return "k3s is not installed on \(spec.host ?? "this machine")" }

@@ -47,6 +47,7 @@ struct ClusterKind: ResourceKind {
         let progress = apply.context.progress
         switch change.action {
         case .create:
+            try VolumesKind.markPending(spec, apply)
             progress.note("creating cluster \(spec.name) (minikube start; this takes a few minutes)")
             _ = try await runner.output(Minikube.start(spec), host: label)
         case .start where observed.state == .paused:

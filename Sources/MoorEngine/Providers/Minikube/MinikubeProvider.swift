@@ -24,6 +24,11 @@ struct MinikubeProvider: ClusterProvider {
         return try await runner.output(Minikube.ssh(profile: spec.name, words), host: label)
     }
 
+    func onNodeAsRoot(_ words: [String], stdinFile: String?, stdoutFile: String?, _ session: ObservationSession) async throws -> String {
+        let (runner, label) = session.clusterHost(spec)
+        return try await runner.output(Minikube.sshBinary(profile: spec.name, ["sudo"] + words, stdinFile: stdinFile, stdoutFile: stdoutFile), host: label)
+    }
+
     func notRunning(_ session: ObservationSession) async throws -> String? {
         let state = try await session.cluster(spec).state
         switch state {

@@ -1,0 +1,274 @@
+import Foundation
+import Testing
+import MoorCore
+import MoorStandIns
+import MoorSystem
+import MoorTestSupport
+
+/// A homelab whose apps keep data on claims: stand-in minikube (a real node directory),
+/// docker and tailscale; the real kubectl against the API emulator, whose volume controller
+/// binds claims as minikube's hostpath provisioner does; ArgoCD installed from a manifest
+/// served on loopback.
+final class BackupLab: @unchecked Sendable {
+    let lab: Homelab
+    let api: KubeAPIServer
+    let manifestServer: TestServer
+    static let repo = "ssh://forgejo@forge.tail8d86e.ts.net/eblume/blumeops.git"
+    static let commit = "4c1ab1e0c2f8d5e6a7b8c9d0e1f2a3b4c5d6e7f8"
+    static let volumes = "/tmp/hostpath-provisioner"
+
+    init(backups: String = "backups:\n  schedule: daily 02:30\n") async throws {
+        lab = try Homelab(lab: "version: 1\n", standIns: ["minikube", "docker", "tailscale", "op"])
+        api = try await KubeAPIServer.start()
+        lab.extraEnvironment["KUBECONFIG"] = try lab.scratch.write("kubeconfig", api.kubeconfig(context: "minikube"))
+        let ca = try TestPKI.authority()
+        let leaf = try TestPKI.leaf("manifests", dns: ["localhost"], ips: ["127.0.0.1"], issuer: ca)
+        lab.extraEnvironment["CURL_CA_BUNDLE"] = try lab.scratch.write("ca.pem", ca.certificatePEM)
+        manifestServer = try await TestServer.start(.http(status: 200, body: try Fixtures.text("argocd/install.minimal.DERIVED.yaml")), tls: leaf)
+        try lab.writeLab(SeedLab.text(runtime: "containerd") + """
+            kubeContext: minikube
+            gitops:
+              argocd:
+                namespace: argocd
+                revision: \(Self.commit)
+                apps: [apps, grafana, miniflux]
+                install:
+                  manifest: https://127.0.0.1:\(manifestServer.port)/v3.1.9/install.yaml
+                root:
+                  name: apps
+                  repoURL: \(Self.repo)
+                  path: argocd/apps
+            \(backups)
+            """)
+        seedArgo()
+    }
+
+    deinit { Task { [manifestServer] in await manifestServer.stop() } }
+
+    /// What ArgoCD's repository holds: the app of apps and its two children.
+    func seedArgo() {
+        func child(_ name: String) -> [String: Any] {
+            ["metadata": ["name": name, "namespace": "argocd"],
+             "spec": ["project": "default", "source": ["repoURL": Self.repo, "path": "argocd/manifests/\(name)", "targetRevision": "main"],
+                      "destination": ["server": "https://kubernetes.default.svc", "namespace": name]]]
+        }
+        api.store.commits = ["\(Self.repo)@main": Self.commit]
+        api.store.appOfApps = ["\(Self.repo)@argocd/apps": [child("grafana"), child("miniflux")]]
+    }
+
+    /// A claim as an app's manifest makes it (bound by the emulator's controller when read).
+    func claim(_ namespace: String, _ name: String) throws {
+        try api.store.put(json: #"{"apiVersion":"v1","kind":"PersistentVolumeClaim","metadata":{"name":"\#(name)","namespace":"\#(namespace)"},"spec":{"storageClassName":"standard","accessModes":["ReadWriteOnce"],"resources":{"requests":{"storage":"2Gi"}}}}"#)
+    }
+
+    var volumeRoot: String { lab.world.nodeRoot("minikube") + Self.volumes }
+
+    /// Writes a file into a claim's directory on the node.
+    func write(_ relative: String, _ text: String) throws {
+        let path = volumeRoot + "/" + relative
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try text.write(toFile: path, atomically: false, encoding: .utf8)
+    }
+
+    /// The cluster is lost behind moor's back: minikube deleted (its node and every object in it).
+    func loseCluster() async throws {
+        _ = try await LocalRunner(environment: lab.environment).output(Command("minikube", ["delete", "-p", "minikube"]))
+        api.store.removeAll()
+        seedArgo()
+    }
+
+    /// The apps' data as it stands, then backed up: two claims with files.
+    func populate() async throws {
+        let up = try await lab.moor("up", "--timeout", "30s")
+        #expect(up.exit == 0, "\(up.stderr)")
+        try claim("monitoring", "grafana")
+        try claim("miniflux", "data")
+        try write("monitoring/grafana/grafana.db", "sqlite format 3 \u{0}dashboards")
+        try write("monitoring/grafana/plugins/a b.json", "{}")
+        try write("miniflux/data/feeds.opml", String(repeating: "<outline/>\n", count: 2000))
+    }
+
+    func backup() async throws -> [String: Any] {
+        let run = try await lab.moor("backup", "-o", "json")
+        #expect(run.exit == 0, "\(run.stdout)\(run.stderr)")
+        return try #require((try run.json()["backups"] as? [[String: Any]])?.first)
+    }
+}
+
+@Suite(.serialized) struct BackupTests {
+    @Test func aLostClusterComesBackWithItsDataInOneUp() async throws {
+        let setup = try await BackupLab()
+        let lab = setup.lab
+        try await setup.populate()
+        let before = try MigrateTests.snapshot(setup.volumeRoot)
+        #expect(before.count == 8, "\(before.keys.sorted())")
+
+        let backup = try await setup.backup()
+        let id = try #require(backup["id"] as? String)
+        #expect(id.hasPrefix("minikube-"))
+        #expect(backup["verified"] as? Bool == true && backup["kind"] as? String == "files" && backup["cluster"] as? String == "minikube")
+        let claims = try #require(backup["claims"] as? [[String: Any]])
+        #expect(claims.compactMap { $0["claim"] as? String } == ["miniflux/data", "monitoring/grafana"])
+        #expect(claims.compactMap { $0["files"] as? Int } == [1, 2])
+        #expect((backup["bytes"] as? Int ?? 0) > 22_000)
+        let directory = try #require(backup["directory"] as? String)
+        #expect(directory == lab.scratch.path + "/state/backups/minikube/" + id)
+        var info = stat()
+        #expect(stat(directory, &info) == 0 && info.st_mode & 0o777 == 0o700)
+        #expect(stat(directory + "/monitoring__grafana.tar", &info) == 0 && info.st_mode & 0o777 == 0o600)
+
+        let listed = try await lab.moor("backups", "-o", "json")
+        #expect(listed.exit == 0)
+        #expect((try listed.json()["backups"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == [id])
+        let text = try await lab.moor("backups")
+        #expect(text.stdout.contains(id) && text.stdout.contains("miniflux/data, monitoring/grafana") && text.stdout.contains("✓ yes"), "\(text.stdout)")
+        let verified = try await lab.moor("backups", "verify", id)
+        #expect(verified.exit == 0, "\(verified.stderr)")
+        #expect(verified.stdout.contains("3 file(s) in 2 claim(s) match"), "\(verified.stdout)")
+
+        try await setup.loseCluster()
+        #expect(!FileManager.default.fileExists(atPath: setup.volumeRoot))
+
+        let plan = try await lab.moor("plan")
+        #expect(plan.exit == 2)
+        #expect(plan.stdout.contains("restore backup \(id) ("), "\(plan.stdout)")
+        #expect(plan.stdout.contains("2 claims, "), "\(plan.stdout)")
+        let unwanted = try await lab.moor("plan", "--no-restore")
+        #expect(!unwanted.stdout.contains("restore backup"), "\(unwanted.stdout)")
+        let planned = try await lab.moor("plan", "-o", "json")
+        let resources = (try planned.json()["changes"] as? [[String: Any]])?.compactMap { $0["resource"] as? String } ?? []
+        let volumes = try #require(resources.firstIndex(of: "volumes:minikube"))
+        #expect(resources.firstIndex(of: "cluster")! < volumes && volumes < resources.firstIndex(of: "argocd")!, "restored after the cluster is created, before ArgoCD: \(resources)")
+
+        let up = try await lab.moor("up", "-o", "json", "--timeout", "30s")
+        #expect(up.exit == 0, "\(up.stdout)\(up.stderr)")
+        let apps = try #require(try up.json()["apps"] as? [[String: Any]])
+        #expect(apps.map { "\($0["name"]!)=\($0["health"]!)" }.sorted() == ["apps=Healthy", "grafana=Healthy", "miniflux=Healthy"])
+        #expect(try MigrateTests.snapshot(setup.volumeRoot) == before, "the same bytes, modes and owners are back")
+
+        // The claims the apps create again bind to the restored volumes, not new empty ones.
+        let restoredVolumes = setup.api.store.names(apiVersion: "v1", kind: "PersistentVolume")
+        #expect(restoredVolumes.count == 2)
+        try setup.claim("monitoring", "grafana")
+        let bound = try await LocalRunner(environment: lab.environment).output(Command("kubectl", ["--context=minikube", "-n", "monitoring", "get", "persistentvolumeclaims", "grafana", "-o", "jsonpath={.spec.volumeName} {.status.phase}"]))
+        let volume = try #require(setup.api.store.get(apiVersion: "v1", kind: "PersistentVolume", namespace: nil, name: String(bound.split(separator: " ")[0])))
+        #expect(bound.hasSuffix(" Bound") && volume.contains(#""persistentVolumeReclaimPolicy":"Retain""#) && volume.contains("/tmp/hostpath-provisioner/monitoring/grafana"), "\(bound) \(volume)")
+        #expect(setup.api.store.names(apiVersion: "v1", kind: "PersistentVolume").count == 2, "no new volume was provisioned")
+
+        let again = try await lab.moor("up", "-o", "json")
+        #expect(again.exit == 0)
+        #expect((try again.json()["applied"] as? [Any])?.isEmpty == true, "a second up restores nothing")
+    }
+
+    @Test func aCorruptedArchiveIsNamedAndNothingIsRestored() async throws {
+        let setup = try await BackupLab()
+        let lab = setup.lab
+        try await setup.populate()
+        let id = try #require(try await setup.backup()["id"] as? String)
+        let archive = lab.scratch.path + "/state/backups/minikube/\(id)/miniflux__data.tar"
+        // One byte of feeds.opml's content flips (its data begins after the 512-byte headers).
+        let handle = try #require(FileHandle(forUpdatingAtPath: archive))
+        let offset = try #require(Self.dataOffset(archive, of: "feeds.opml"))
+        try handle.seek(toOffset: UInt64(offset + 100))
+        try handle.write(contentsOf: Data("X".utf8))
+        try handle.close()
+
+        let verify = try await lab.moor("backups", "verify", id)
+        #expect(verify.exit == 1)
+        #expect(verify.stderr.contains(archive) && verify.stderr.contains("feeds.opml differs"), "\(verify.stderr)")
+
+        try await setup.loseCluster()
+        let up = try await lab.moor("up", "--timeout", "30s")
+        #expect(up.exit != 0)
+        #expect(up.stderr.contains("feeds.opml differs") && up.stderr.contains("nothing was restored"), "\(up.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: setup.volumeRoot + "/monitoring/grafana"), "not even the intact claim")
+        #expect(setup.api.store.names(apiVersion: "argoproj.io/v1alpha1", kind: "Application").isEmpty, "ArgoCD did not sync apps onto empty volumes")
+
+        // The owner decides: start empty.
+        let fresh = try await lab.moor("up", "--no-restore", "--timeout", "30s")
+        #expect(fresh.exit == 0, "\(fresh.stderr)")
+    }
+
+    @Test func aFullDiskOrAVanishedMountKeepsTheLastGoodBackup() async throws {
+        let setup = try await BackupLab()
+        let lab = setup.lab
+        try await setup.populate()
+        let good = try #require(try await setup.backup()["id"] as? String)
+
+        try lab.world.update { $0.duOverrideKiB = 900 << 30 }
+        let full = try await lab.moor("backup")
+        #expect(full.exit == 1)
+        #expect(full.stderr.contains("not enough room for the backup of cluster `minikube`") && full.stderr.contains("the last good backup \(good) is kept"), "\(full.stderr)")
+        try lab.world.update { $0.duOverrideKiB = nil }
+
+        // A tool failing half-way (the second claim's archive): nothing of the attempt is kept.
+        try lab.world.injectFault(tool: "minikube", match: "-cf - .' sh /tmp/hostpath-provisioner/monitoring/grafana")
+        let broken = try await lab.moor("backup")
+        #expect(broken.exit == 1)
+        #expect(broken.stderr.contains("the backup of cluster `minikube` failed") && broken.stderr.contains("nothing of it is kept"), "\(broken.stderr)")
+        let entries = try FileManager.default.contentsOfDirectory(atPath: lab.scratch.path + "/state/backups/minikube")
+        #expect(entries == [good], "no partial directory is left: \(entries)")
+        let withFailed = try await lab.moor("backups", "--failed", "-o", "json")
+        let rows = try #require(try withFailed.json()["backups"] as? [[String: Any]])
+        #expect(rows.count == 2 && rows.filter { $0["verified"] as? Bool == false }.count == 1)
+        #expect(try await lab.moor("backups", "-o", "json").json()["backups"].map { ($0 as? [Any])?.count } == 1)
+
+        let text = try String(contentsOfFile: lab.labPath, encoding: .utf8)
+        try lab.writeLab(text.replacingOccurrences(of: "backups:\n", with: "backups:\n  path: \(lab.scratch.path)/nas/backups\n"))
+        let vanished = try await lab.moor("backup")
+        #expect(vanished.exit == 3 || vanished.exit == 1)
+        #expect(vanished.stderr.contains("backups.path \(lab.scratch.path)/nas/backups does not exist (is the NAS mounted?)"), "\(vanished.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: lab.scratch.path + "/nas"), "moor does not create a missing mount point")
+        // Back up again after a rerun: the same backup goes through.
+        try FileManager.default.createDirectory(atPath: lab.scratch.path + "/nas/backups", withIntermediateDirectories: true)
+        #expect(try await lab.moor("backup").exit == 0)
+    }
+
+    @Test func anInterruptedBackupLeavesNothingAndTheNextOneGoesThrough() async throws {
+        let setup = try await BackupLab()
+        let lab = setup.lab
+        try await setup.populate()
+        try lab.world.injectHang(tool: "minikube", match: "tar -C")
+        let world = lab.world
+        let (status, _) = try await lab.moorSignalled(.interrupt, ["backup"]) { world.hungPID != nil }
+        #expect(status == 130)
+        let root = lab.scratch.path + "/state/backups/minikube"
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).isEmpty, "no partial backup is left")
+        let after = try await lab.moor("backups", "--failed", "-o", "json")
+        let rows = try #require(try after.json()["backups"] as? [[String: Any]])
+        #expect(rows.first?["error"] as? String == "interrupted")
+        let backup = try await setup.backup()
+        #expect(backup["verified"] as? Bool == true)
+    }
+
+    @Test func badBackupsSectionsArePositionedErrors() async throws {
+        let lab = try Homelab(lab: SeedLab.text(runtime: "containerd") + """
+            backups:
+              schedule: weekly
+              keep: {daily: -1}
+              path: relative/dir
+              volumes: [media, "Media/x"]
+            """)
+        let run = try await lab.moor("validate")
+        #expect(run.exit == 65)
+        for line in ["backups.schedule` must be `daily HH:MM`", "backups.keep.daily` must be at least 0", "backups.path` must be an absolute path",
+                     "backups.volumes[0]` must be a claim as namespace/name", "backups.volumes[1]` must be a claim"] {
+            #expect(run.stderr.contains(line), "\(line) in \(run.stderr)")
+        }
+        #expect(run.stderr.contains(":\(SeedLab.text(runtime: "containerd").split(separator: "\n", omittingEmptySubsequences: false).count + 1):"), "positioned: \(run.stderr)")
+    }
+
+    /// Where a file's data starts in a tar archive.
+    static func dataOffset(_ archive: String, of name: String) -> Int? {
+        guard let data = FileManager.default.contents(atPath: archive) else { return nil }
+        var offset = 0
+        while offset + 512 <= data.count {
+            let header = data[offset..<(offset + 100)]
+            let entry = String(decoding: header.prefix { $0 != 0 }, as: UTF8.self)
+            let size = Int(String(decoding: data[(offset + 124)..<(offset + 135)].prefix { $0 != 0 && $0 != 0x20 }, as: UTF8.self), radix: 8) ?? 0
+            if entry.hasSuffix(name) { return offset + 512 }
+            offset += 512 + (size + 511) / 512 * 512
+        }
+        return nil
+    }
+}
