@@ -44,6 +44,23 @@ public final class WatchMetrics: Sendable {
         registry.makeCounter(descriptor: MetricNameDescriptor(metricName: name, unitName: "", helpText: help), labels: labels)
     }
 
+    // MARK: backups
+
+    let backupGauges = Mutex<[String: (Gauge, Gauge)]>([:])
+
+    /// A cluster's last good backup: when (seconds since the epoch) and its size.
+    public func recordBackup(cluster: String, at date: Date, bytes: Int) {
+        backupGauges.withLock { all in
+            let pair = all[cluster] ?? (
+                gauge("moor_backup_last_success_timestamp_seconds", labels: [("cluster", cluster)], help: "When the cluster's last verified backup was taken, in seconds since the epoch"),
+                gauge("moor_backup_bytes", labels: [("cluster", cluster)], help: "The size of the cluster's last verified backup"))
+            all[cluster] = pair
+            pair.0.set(to: date.timeIntervalSince1970)
+            pair.1.set(to: Double(bytes))
+        }
+        touch()
+    }
+
     /// The text exposition format, for /metrics and the textfile.
     public func render() -> String { registry.emitToString() }
 

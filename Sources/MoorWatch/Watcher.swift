@@ -122,6 +122,11 @@ public final class Watcher: Service, Sendable {
             if !lab.checks.isEmpty {
                 group.addTask { await self.scheduler().run() }
             }
+            if let backups = lab.backups, !lab.clusters.isEmpty {
+                let scheduler = BackupScheduler(lab: lab, labPath: settings.labPath, context: context, spec: backups, alerter: alerter,
+                                                metrics: metrics, log: log, inFlight: inFlight)
+                group.addTask { await scheduler.run() }
+            }
             if spec.metrics.textfile != nil {
                 group.addTask {
                     while !Task.isCancelled {

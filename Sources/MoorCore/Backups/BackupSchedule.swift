@@ -49,6 +49,16 @@ public enum BackupSchedule: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The `backup` alert's condition: the last good backup (or, before the first, the
+    /// start of watching) is older than twice the schedule.
+    public func isStale(now: Date, last: Date?, watchingSince: Date) -> Bool {
+        now.timeIntervalSince(last ?? watchingSince) > staleAfterSeconds
+    }
+
+    /// How long after a failed attempt the next one starts: an eighth of the period, between
+    /// one and thirty minutes (a full disk is not fixed in seconds; a night is not lost).
+    public var retrySeconds: Double { min(max(periodSeconds / 8, 60), 1_800) }
+
     /// The next time a backup is due after one taken at `last`.
     public func next(after last: Date, calendar: Calendar = .current) -> Date {
         switch self {

@@ -19,7 +19,7 @@ public struct WatchSpec: Sendable, Equatable {
 
     /// Watch's own alerts, besides one per check; they share the `check` label of
     /// `moor_alert_firing`, so no check may take these names in a lab file that has `watch`.
-    public static let ownAlerts = ["reconcile", "recreate-needed", "cluster-stopped", "managed-elsewhere"]
+    public static let ownAlerts = ["reconcile", "recreate-needed", "cluster-stopped", "managed-elsewhere", "backup"]
 
     public struct Metrics: Sendable, Equatable {
         /// `host:port` for /metrics and /healthz; nil serves none.
