@@ -98,8 +98,11 @@ public struct K3sStandIn {
         defer { try? FileManager.default.removeItem(atPath: stateDirectory + "/as-root") }
         do {
             var outcome = try NodeProcess.run("/usr/bin/env", mappedArguments, stdin: stdin)
-            outcome.stdout = outcome.stdout.replacingOccurrences(of: root + "/", with: "/")
-            outcome.stdoutData = nil
+            // Text comes back with the host's paths; binary output (a tar archive) as it was.
+            if let data = outcome.stdoutData, String(data: data, encoding: .utf8) != nil {
+                outcome.stdout = outcome.stdout.replacingOccurrences(of: root + "/", with: "/")
+                outcome.stdoutData = nil
+            }
             return outcome
         } catch {
             return Outcome(1, stderr: "sudo: \(arguments[0]): command not found\n")
