@@ -91,3 +91,39 @@ import MoorStandIns
         #expect(server.store.names(apiVersion: "apps/v1", kind: "Deployment") == ["argocd/argocd-server"])
     }
 }
+
+/// `kubectl exec` over the WebSocket remote command protocol: stdin in, stdout and stderr
+/// out as they come, the exit status through the final Status.
+@Suite struct KubeExecEmulatorTests {
+    @Test func execStreamsBothWaysAndCarriesTheExitStatus() async throws {
+        let server = try await KubeAPIServer.start()
+        let scratch = try Scratch("moor-kube-exec")
+        let kubeconfig = try scratch.write("kubeconfig", server.kubeconfig(context: "lab"))
+        try server.store.put(json: #"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"db-1","namespace":"db"},"spec":{"containers":[{"name":"postgres","image":"postgres:16"}]},"status":{"phase":"Running"}}"#)
+        server.store.execEnvironment = ["db/db-1": ["GREETING": "from the pod"]]
+        func kubectl(_ arguments: [String], stdinFile: String? = nil, stdoutFile: String? = nil) async throws -> CommandResult {
+            var command = Command("kubectl", ["--context=lab"] + arguments, timeout: .seconds(30))
+            command.stdinFile = stdinFile
+            command.stdoutFile = stdoutFile
+            return try await LocalRunner(environment: ["KUBECONFIG": kubeconfig]).run(command)
+        }
+        let echo = try await kubectl(["-n", "db", "exec", "db-1", "-c", "postgres", "--", "sh", "-c", #"printf '%s' "$GREETING"; echo oops >&2"#])
+        #expect(echo.exitCode == 0 && echo.stdoutText == "from the pod" && echo.stderrText.contains("oops"), "\(echo)")
+
+        // 3 MB through stdin and back out, byte for byte.
+        let input = scratch.path + "/in.bin"
+        var head = Command("head", ["-c", "3000000", "/dev/urandom"])
+        head.stdoutFile = input
+        _ = try await LocalRunner().output(head)
+        let copied = try await kubectl(["-n", "db", "exec", "-i", "db-1", "--", "cat"], stdinFile: input, stdoutFile: scratch.path + "/out.bin")
+        #expect(copied.exitCode == 0, "\(copied.stderrText)")
+        #expect(FileManager.default.contentsEqual(atPath: input, andPath: scratch.path + "/out.bin"))
+
+        let failing = try await kubectl(["-n", "db", "exec", "db-1", "--", "sh", "-c", "exit 3"])
+        #expect(failing.exitCode == 3, "\(failing)")
+        let unknown = try await kubectl(["-n", "db", "exec", "nope", "--", "true"])
+        #expect(unknown.exitCode != 0 && unknown.stderrText.contains("not found"), "\(unknown)")
+        #expect(server.store.execs.map(\.pod) == ["db/db-1", "db/db-1", "db/db-1"])
+        await server.stop()
+    }
+}

@@ -22,8 +22,8 @@ public final class KubeAPIServer: @unchecked Sendable {
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { child in
-                child.pipeline.configureHTTPServerPipeline().flatMap {
-                    child.pipeline.addHandler(KubeHTTPHandler(store: store))
+                child.pipeline.configureHTTPServerPipeline(withServerUpgrade: (upgraders: [KubeExec.upgrader(store: store)], completionHandler: { _ in })).flatMap {
+                    child.pipeline.addHandler(KubeHTTPHandler(store: store), name: KubeHTTPHandler.name)
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
@@ -84,7 +84,9 @@ public final class KubeAPIServer: @unchecked Sendable {
             let channel = try ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .childChannelInitializer { child in
-                    child.pipeline.configureHTTPServerPipeline().flatMap { child.pipeline.addHandler(KubeHTTPHandler(store: store)) }
+                    child.pipeline.configureHTTPServerPipeline(withServerUpgrade: (upgraders: [KubeExec.upgrader(store: store)], completionHandler: { _ in })).flatMap {
+                        child.pipeline.addHandler(KubeHTTPHandler(store: store), name: KubeHTTPHandler.name)
+                    }
                 }
                 .bind(host: "127.0.0.1", port: 0).wait()
             let port = channel.localAddress?.port ?? 0
@@ -105,10 +107,11 @@ public final class KubeAPIServer: @unchecked Sendable {
 
 /// Collects one request (head and body), lets the store answer it.
 /// Used on its channel's event loop only.
-final class KubeHTTPHandler: ChannelInboundHandler, @unchecked Sendable {
+final class KubeHTTPHandler: ChannelInboundHandler, RemovableChannelHandler, @unchecked Sendable {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
+    static let name = "kube-http"
     let store: KubeStore
     var head: HTTPRequestHead?
     var body: [UInt8] = []

@@ -24,7 +24,15 @@ extension KubeStore {
                     object["status"] = status
                 }
             }
-            if finished { createChildren(of: &object) }
+            if finished {
+                createChildren(of: &object)
+                for resource in appResourcesUnlocked[name] ?? [] {
+                    guard let type = KubeKind.find(apiVersion: resource["apiVersion"] as? String ?? "", kind: resource["kind"] as? String ?? ""),
+                          let metadata = resource["metadata"] as? [String: Any], let resourceName = metadata["name"] as? String,
+                          objects[Self.key(type, namespace: metadata["namespace"] as? String, name: resourceName)] == nil else { continue }
+                    _ = store(resource)
+                }
+            }
             objects[key] = object
         }
     }

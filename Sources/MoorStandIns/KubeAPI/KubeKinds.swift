@@ -17,6 +17,8 @@ struct KubeKind: Sendable, Equatable {
         KubeKind(group: "", version: "v1", resource: "secrets", kind: "Secret", namespaced: true, builtIn: true),
         KubeKind(group: "", version: "v1", resource: "configmaps", kind: "ConfigMap", namespaced: true, builtIn: true),
         KubeKind(group: "", version: "v1", resource: "persistentvolumeclaims", kind: "PersistentVolumeClaim", namespaced: true, builtIn: true),
+        KubeKind(group: "", version: "v1", resource: "pods", kind: "Pod", namespaced: true, builtIn: true),
+        KubeKind(group: "postgresql.cnpg.io", version: "v1", resource: "clusters", kind: "Cluster", namespaced: true, builtIn: false),
         KubeKind(group: "", version: "v1", resource: "persistentvolumes", kind: "PersistentVolume", namespaced: false, builtIn: true),
         KubeKind(group: "apps", version: "v1", resource: "deployments", kind: "Deployment", namespaced: true, builtIn: true),
         KubeKind(group: "apps", version: "v1", resource: "statefulsets", kind: "StatefulSet", namespaced: true, builtIn: true),

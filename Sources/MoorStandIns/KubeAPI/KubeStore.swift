@@ -30,6 +30,19 @@ public final class KubeStore: @unchecked Sendable {
     public var requiresSecret: [String: String] { get { locked { _requires } } set { locked { _requires = newValue } } }
     var appOfAppsUnlocked: [String: [[String: Any]]] { _appOfApps }
     var requiresSecretUnlocked: [String: String] { _requires }
+    /// Pods (`namespace/name`) whose `kubectl exec` runs the command on this machine, with
+    /// this environment added (the test's PostgreSQL for a database pod).
+    public var execEnvironment: [String: [String: String]] { get { locked { _exec } } set { locked { _exec = newValue } } }
+    /// What each exec ran: `namespace/pod` and the argv.
+    public var execs: [(pod: String, command: [String])] { locked { _execs } }
+    func recordExec(pod: String, command: [String]) { locked { _execs.append((pod, command)) } }
+    /// The objects an Application's manifests hold: created when its sync finishes, as
+    /// ArgoCD applies them (an app's claims, its database cluster and pods).
+    public var appResources: [String: [[String: Any]]] { get { locked { _resources } } set { locked { _resources = newValue } } }
+    var appResourcesUnlocked: [String: [[String: Any]]] { _resources }
+    private var _exec: [String: [String: String]] = [:]
+    private var _execs: [(pod: String, command: [String])] = []
+    private var _resources: [String: [[String: Any]]] = [:]
     private var _appOfApps: [String: [[String: Any]]] = [:]
     private var _requires: [String: String] = [:]
     private var _dropWrites = false
