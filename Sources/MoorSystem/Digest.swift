@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import MoorCore
 
 /// SHA-256 as lowercase hex, for comparing what moor applied without keeping it.
 public enum Digest {
@@ -11,5 +12,20 @@ public enum Digest {
     /// script or style.
     public static func sha256Base64(_ text: String) -> String {
         Data(SHA256.hash(data: Array(text.utf8))).base64EncodedString()
+    }
+
+    /// A file's SHA-256 (hex) and size, read 64 KiB at a time.
+    public static func sha256(file path: String) throws -> (hex: String, bytes: Int) {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw MoorError(.fileMissing, "cannot open \(path)")
+        }
+        defer { try? handle.close() }
+        var hash = SHA256()
+        var bytes = 0
+        while let chunk = try handle.read(upToCount: 65_536), !chunk.isEmpty {
+            hash.update(data: chunk)
+            bytes += chunk.count
+        }
+        return (hash.finalize().map { String(format: "%02x", $0) }.joined(), bytes)
     }
 }

@@ -88,6 +88,31 @@ final class BackupLab: @unchecked Sendable {
         try write("miniflux/data/feeds.opml", String(repeating: "<outline/>\n", count: 2000))
     }
 
+    /// The miniflux database on the real PostgreSQL (CI's server) behind a CloudNativePG
+    /// cluster `miniflux/miniflux-pg` whose primary pod `kubectl exec`s there; its objects are
+    /// what the miniflux app's sync creates again. Nil without a server (outside CI).
+    func postgres() async throws -> TestDatabase? {
+        guard let database = try await TestDatabase.make() else { return nil }
+        let cluster: [String: Any] = ["apiVersion": "postgresql.cnpg.io/v1", "kind": "Cluster",
+                                      "metadata": ["name": "miniflux-pg", "namespace": "miniflux"],
+                                      "spec": ["instances": 1, "bootstrap": ["initdb": ["database": database.name]]],
+                                      "status": ["currentPrimary": "miniflux-pg-1", "phase": "Cluster in healthy state"]]
+        let pod: [String: Any] = ["apiVersion": "v1", "kind": "Pod",
+                                  "metadata": ["name": "miniflux-pg-1", "namespace": "miniflux",
+                                               "labels": ["cnpg.io/cluster": "miniflux-pg", "cnpg.io/instanceRole": "primary"]],
+                                  "spec": ["containers": [["name": "postgres", "image": "ghcr.io/cloudnative-pg/postgresql:16"]],
+                                           "volumes": [["name": "pgdata", "persistentVolumeClaim": ["claimName": "miniflux-pg-1"]]]],
+                                  "status": ["phase": "Running", "conditions": [["type": "Ready", "status": "True"]]]]
+        let claim: [String: Any] = ["apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": ["name": "miniflux-pg-1", "namespace": "miniflux"],
+                                    "spec": ["storageClassName": "standard", "accessModes": ["ReadWriteOnce"], "resources": ["requests": ["storage": "10Gi"]]]]
+        api.store.appResources = ["miniflux": [cluster, pod, claim]]
+        for object in [cluster, pod, claim] { try api.store.put(json: String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)) }
+        api.store.execEnvironment = ["miniflux/miniflux-pg-1": database.environment]
+        // A running PostgreSQL's files on its claim: never what the backup archives.
+        try write("miniflux/miniflux-pg-1/pgdata/PG_VERSION", "16\n")
+        return database
+    }
+
     func backup() async throws -> [String: Any] {
         let run = try await lab.moor("backup", "-o", "json")
         #expect(run.exit == 0, "\(run.stdout)\(run.stderr)")
@@ -100,16 +125,32 @@ final class BackupLab: @unchecked Sendable {
         let setup = try await BackupLab()
         let lab = setup.lab
         try await setup.populate()
+        let database = try await setup.postgres()
+        defer { if let database { Task { await database.drop() } } }
+        try? FileManager.default.removeItem(atPath: setup.volumeRoot + "/miniflux/miniflux-pg-1")
         let before = try MigrateTests.snapshot(setup.volumeRoot)
         #expect(before.count == 8, "\(before.keys.sorted())")
+        if database != nil { try setup.write("miniflux/miniflux-pg-1/pgdata/PG_VERSION", "16\n") }
 
         let backup = try await setup.backup()
         let id = try #require(backup["id"] as? String)
         #expect(id.hasPrefix("minikube-"))
-        #expect(backup["verified"] as? Bool == true && backup["kind"] as? String == "files" && backup["cluster"] as? String == "minikube")
+        #expect(backup["verified"] as? Bool == true && backup["cluster"] as? String == "minikube")
         let claims = try #require(backup["claims"] as? [[String: Any]])
-        #expect(claims.compactMap { $0["claim"] as? String } == ["miniflux/data", "monitoring/grafana"])
-        #expect(claims.compactMap { $0["files"] as? Int } == [1, 2])
+        if let database {
+            #expect(claims.compactMap { $0["claim"] as? String } == ["miniflux/data", "miniflux/miniflux-pg-1", "monitoring/grafana"])
+            #expect(claims.compactMap { $0["kind"] as? String } == ["files", "logical", "files"], "the PostgreSQL claim is dumped, not copied")
+            #expect(backup["kind"] as? String == "files+logical")
+            let dumps = try #require(backup["databases"] as? [[String: Any]])
+            #expect(dumps.first?["cluster"] as? String == "miniflux/miniflux-pg" && (dumps.first?["databases"] as? [String])?.contains(database.name) == true, "\(dumps)")
+            let execs = setup.api.store.execs.map { $0.command.first ?? "" }
+            #expect(execs.contains("pg_dump") && execs.contains("pg_dumpall"), "\(execs)")
+            #expect(!FileManager.default.fileExists(atPath: (backup["directory"] as? String ?? "") + "/miniflux__miniflux-pg-1.tar"))
+        } else {
+            #expect(claims.compactMap { $0["claim"] as? String } == ["miniflux/data", "monitoring/grafana"])
+            #expect(backup["kind"] as? String == "files")
+        }
+        #expect(claims.filter { $0["kind"] as? String == "files" }.compactMap { $0["files"] as? Int } == [1, 2])
         #expect((backup["bytes"] as? Int ?? 0) > 22_000)
         let directory = try #require(backup["directory"] as? String)
         #expect(directory == lab.scratch.path + "/state/backups/minikube/" + id)
@@ -121,18 +162,21 @@ final class BackupLab: @unchecked Sendable {
         #expect(listed.exit == 0)
         #expect((try listed.json()["backups"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == [id])
         let text = try await lab.moor("backups")
-        #expect(text.stdout.contains(id) && text.stdout.contains("miniflux/data, monitoring/grafana") && text.stdout.contains("✓ yes"), "\(text.stdout)")
+        #expect(text.stdout.contains(id) && text.stdout.contains(database == nil ? "miniflux/data, monitoring/grafana" : "miniflux/data, miniflux/miniflux-pg-1, monitoring/grafana") && text.stdout.contains("✓ yes"), "\(text.stdout)")
         let verified = try await lab.moor("backups", "verify", id)
         #expect(verified.exit == 0, "\(verified.stderr)")
-        #expect(verified.stdout.contains("3 file(s) in 2 claim(s) match"), "\(verified.stdout)")
+        #expect(verified.stdout.contains("3 file(s) in \(database == nil ? 2 : 3) claim(s) match"), "\(verified.stdout)")
 
         try await setup.loseCluster()
+        if let database { try await database.dropForLoss() }
+        try? FileManager.default.removeItem(atPath: setup.volumeRoot)
         #expect(!FileManager.default.fileExists(atPath: setup.volumeRoot))
 
         let plan = try await lab.moor("plan")
         #expect(plan.exit == 2)
         #expect(plan.stdout.contains("restore backup \(id) ("), "\(plan.stdout)")
-        #expect(plan.stdout.contains("2 claims, "), "\(plan.stdout)")
+        #expect(plan.stdout.contains("\(database == nil ? 2 : 3) claims, "), "\(plan.stdout)")
+        if let database { #expect(plan.stdout.contains("restore miniflux/miniflux-pg: \(database.name)"), "\(plan.stdout)") }
         let unwanted = try await lab.moor("plan", "--no-restore")
         #expect(!unwanted.stdout.contains("restore backup"), "\(unwanted.stdout)")
         let planned = try await lab.moor("plan", "-o", "json")
@@ -144,16 +188,24 @@ final class BackupLab: @unchecked Sendable {
         #expect(up.exit == 0, "\(up.stdout)\(up.stderr)")
         let apps = try #require(try up.json()["apps"] as? [[String: Any]])
         #expect(apps.map { "\($0["name"]!)=\($0["health"]!)" }.sorted() == ["apps=Healthy", "grafana=Healthy", "miniflux=Healthy"])
-        #expect(try MigrateTests.snapshot(setup.volumeRoot) == before, "the same bytes, modes and owners are back")
+        var after = try MigrateTests.snapshot(setup.volumeRoot)
+        for key in after.keys where key.hasPrefix("miniflux/miniflux-pg-1") { after[key] = nil }
+        #expect(after == before, "the same bytes, modes and owners are back")
+        if let database {
+            #expect(try await database.rows() == database.expected, "the same rows are back")
+            #expect(up.stdout.contains("databases:minikube") || up.stderr.contains("restoring PostgreSQL miniflux/miniflux-pg"), "\(up.stderr)")
+        }
 
         // The claims the apps create again bind to the restored volumes, not new empty ones.
         let restoredVolumes = setup.api.store.names(apiVersion: "v1", kind: "PersistentVolume")
-        #expect(restoredVolumes.count == 2)
+        #expect(restoredVolumes.count == 2, "the two file claims' volumes are back before ArgoCD syncs: \(restoredVolumes)")
         try setup.claim("monitoring", "grafana")
         let bound = try await LocalRunner(environment: lab.environment).output(Command("kubectl", ["--context=minikube", "-n", "monitoring", "get", "persistentvolumeclaims", "grafana", "-o", "jsonpath={.spec.volumeName} {.status.phase}"]))
         let volume = try #require(setup.api.store.get(apiVersion: "v1", kind: "PersistentVolume", namespace: nil, name: String(bound.split(separator: " ")[0])))
         #expect(bound.hasSuffix(" Bound") && volume.contains(#""persistentVolumeReclaimPolicy":"Retain""#) && volume.contains("/tmp/hostpath-provisioner/monitoring/grafana"), "\(bound) \(volume)")
-        #expect(setup.api.store.names(apiVersion: "v1", kind: "PersistentVolume").count == 2, "no new volume was provisioned")
+        let volumesNow = setup.api.store.names(apiVersion: "v1", kind: "PersistentVolume")
+        #expect(Set(restoredVolumes).isSubset(of: volumesNow) && volumesNow.count == 2 + (database == nil ? 0 : 1),
+                "no new volume for a restored claim (the PostgreSQL claim gets a new one, filled by pg_restore): \(volumesNow)")
 
         let again = try await lab.moor("up", "-o", "json")
         #expect(again.exit == 0)
@@ -271,4 +323,47 @@ final class BackupLab: @unchecked Sendable {
         }
         return nil
     }
+}
+
+/// A database of its own on the test's PostgreSQL (CI's server, reached as a superuser role
+/// the test makes with `runuser -u postgres`), with three rows.
+struct TestDatabase: Sendable {
+    let name: String
+    let environment: [String: String]
+    let expected = ["1|Alpine Linux 3.23 released", "2|Ünïcødé feed ✓", "3|it's \"quoted\""]
+
+    static var expected: Bool {
+        let environment = ProcessInfo.processInfo.environment
+        return environment["CI"] == "true" || environment["MOOR_TEST_POSTGRES"] != nil
+    }
+
+    static func make() async throws -> TestDatabase? {
+        guard expected else { return nil }
+        let address = ProcessInfo.processInfo.environment["MOOR_TEST_POSTGRES"] ?? "127.0.0.1:5432"
+        let parts = address.split(separator: ":")
+        let database = TestDatabase(name: "miniflux_\(UUID().uuidString.prefix(8).lowercased())", environment: [
+            "PGHOST": String(parts[0]), "PGPORT": String(parts.last ?? "5432"), "PGUSER": "moor_e2e", "PGPASSWORD": "moor-e2e-pw", "PGDATABASE": "postgres"])
+        _ = try await LocalRunner().output(Command("runuser", ["-u", "postgres", "--", "psql", "-X", "-q", "-c",
+            "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'moor_e2e') THEN CREATE ROLE moor_e2e SUPERUSER LOGIN PASSWORD 'moor-e2e-pw'; END IF; END $$"]))
+        try await database.psql("postgres", "CREATE DATABASE \(database.name)")
+        try await database.psql(database.name, """
+            CREATE TABLE entries (id serial PRIMARY KEY, title text NOT NULL);
+            INSERT INTO entries (title) VALUES ('Alpine Linux 3.23 released'), ('Ünïcødé feed ✓'), ('it''s "quoted"');
+            """)
+        return database
+    }
+
+    @discardableResult
+    func psql(_ database: String, _ sql: String) async throws -> String {
+        try await LocalRunner(environment: environment).output(Command("psql", ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", database, "-c", sql]))
+    }
+
+    func rows() async throws -> [String] {
+        try await psql(name, "SELECT id, title FROM entries ORDER BY id").split(separator: "\n").map(String.init)
+    }
+
+    /// The cluster's PostgreSQL is gone with it.
+    func dropForLoss() async throws { try await psql("postgres", "DROP DATABASE \(name) WITH (FORCE)") }
+
+    func drop() async { _ = try? await psql("postgres", "DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
 }

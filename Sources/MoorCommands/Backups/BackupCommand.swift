@@ -93,6 +93,13 @@ struct BackupsCommand: AsyncParsableCommand {
             var path: String
         }
 
+        struct Dump: Encodable {
+            var cluster: String
+            var pod: String
+            var databases: [String]
+            var bytes: Int
+        }
+
         struct Entry: Encodable {
             var id: String
             var cluster: String
@@ -103,6 +110,7 @@ struct BackupsCommand: AsyncParsableCommand {
             var verified: Bool
             var seconds: Double
             var directory: String
+            var databases: [Dump]?
             var error: String?
         }
 
@@ -114,7 +122,9 @@ struct BackupsCommand: AsyncParsableCommand {
                 Entry(id: record.id, cluster: record.cluster, createdAt: formatter.string(from: record.createdAt), bytes: record.bytes,
                       claims: record.claims.map { Claim(claim: $0.volume.claim.description, kind: $0.kind.rawValue, bytes: $0.bytes, files: $0.files, path: $0.volume.path) },
                       kind: record.kind, verified: record.verified, seconds: (record.seconds * 10).rounded() / 10,
-                      directory: record.directory, error: record.error)
+                      directory: record.directory,
+                      databases: record.dumps?.map { Dump(cluster: $0.cluster.description, pod: $0.pod, databases: $0.databases.map(\.name), bytes: $0.bytes) },
+                      error: record.error)
             }
         }
     }

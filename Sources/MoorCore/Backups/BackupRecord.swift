@@ -39,6 +39,9 @@ public struct BackupRecord: Sendable, Equatable, Codable {
     public var verified: Bool
     /// Why it failed, when it did (then nothing of it is kept but this row).
     public var error: String?
+    /// The logical dumps of the CloudNativePG clusters whose claims it covers (their claims
+    /// are `logical`: no file of theirs is archived).
+    public var dumps: [DatabaseDump]?
 
     public init(id: String, cluster: String, createdAt: Date, directory: String, claims: [Claim], bytes: Int, seconds: Double,
                 verified: Bool, error: String? = nil) {
@@ -52,6 +55,8 @@ public struct BackupRecord: Sendable, Equatable, Codable {
         self.verified = verified
         self.error = error
     }
+
+    public var databaseDumps: [DatabaseDump] { dumps ?? [] }
 
     /// `files`, `logical`, or `files+logical`.
     public var kind: String {

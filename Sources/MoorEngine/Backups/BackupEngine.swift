@@ -34,6 +34,10 @@ public struct BackupEngine: Sendable {
         let (found, skipped) = try await volumes.volumes()
         for line in skipped { context.progress.note("not backed up: \(line)") }
         let chosen = found.filter { spec.volumes.includes($0.claim) }
+        // Claims of a CloudNativePG cluster hold a running PostgreSQL: a logical dump instead.
+        let postgres = try await PostgresDumper(volumes: volumes).clusters().filter { $0.claims.contains(where: spec.volumes.includes) }
+        let logical = Set(postgres.flatMap(\.claims))
+        let fileVolumes = chosen.filter { !logical.contains($0.claim) }
         if case .claims(let names) = spec.volumes {
             let missing = names.filter { name in !found.contains { $0.claim == name } }
             if !missing.isEmpty {
@@ -41,7 +45,7 @@ public struct BackupEngine: Sendable {
             }
         }
         var sizes: [Int] = []
-        for volume in chosen { sizes.append(try await volumes.size(volume)) }
+        for volume in fileVolumes { sizes.append(try await volumes.size(volume)) }
         let needed = sizes.reduce(0, +) * 11 / 10 + (1 << 20)
         let lastGood = try journal.backups(cluster: cluster.id, includeFailed: false).first
         let keptLine = lastGood.map { "; the last good backup \($0.id) is kept" } ?? ""
@@ -56,7 +60,7 @@ public struct BackupEngine: Sendable {
         chmod(partial, 0o700)
         do {
             var claims: [BackupRecord.Claim] = []
-            for volume in chosen {
+            for volume in fileVolumes {
                 context.progress.note("backing up \(volume.claim) (\(volume.path) on cluster \(cluster.id))")
                 var claim = BackupRecord.Claim(volume: volume, kind: .files, bytes: 0, files: 0)
                 try await volumes.run(VolumeCommands.manifest(volume.path), stdoutFile: partial + "/" + claim.manifest)
@@ -66,10 +70,21 @@ public struct BackupEngine: Sendable {
                 claim.files = manifest.files.count
                 claims.append(claim)
             }
-            let bytes = claims.reduce(0) { $0 + (Self.fileSize(partial + "/" + $1.archive)) }
+            var dumps: [DatabaseDump] = []
+            for cluster in postgres {
+                let dump = try await PostgresDumper(volumes: volumes).dump(cluster, into: partial)
+                dumps.append(dump)
+                for claim in cluster.claims {
+                    guard let volume = found.first(where: { $0.claim == claim }) else { continue }
+                    claims.append(BackupRecord.Claim(volume: volume, kind: .logical, bytes: 0, files: 0))
+                }
+            }
+            claims.sort { $0.volume.claim < $1.volume.claim }
+            let bytes = claims.filter { $0.kind == .files }.reduce(0) { $0 + (Self.fileSize(partial + "/" + $1.archive)) } + dumps.reduce(0) { $0 + $1.bytes }
             let seconds = (context.clock.now - started).inMilliseconds / 1000
             var record = BackupRecord(id: id, cluster: cluster.id, createdAt: createdAt, directory: final, claims: claims, bytes: bytes,
                                       seconds: seconds, verified: true)
+            record.dumps = dumps.isEmpty ? nil : dumps
             try context.files.write(Array(try Self.encoder.encode(record)), to: partial + "/backup.json", mode: 0o600)
             guard rename(partial, final) == 0 else {
                 throw MoorError(.refused, "could not move the backup into place (\(partial) → \(final)): \(String(cString: strerror(errno)))")
@@ -120,7 +135,8 @@ public struct BackupEngine: Sendable {
             throw MoorError(.notFound, "no backup \(id) in the journal\(known.isEmpty ? "" : " (newest: \(known.joined(separator: ", ")))"); `moor backups` lists them")
         }
         guard record.verified else { throw MoorError(.refused, "backup \(id) failed when it was taken (\(record.error ?? "unknown")); nothing of it was kept") }
-        for claim in record.claims { _ = try BackupVerifier.check(claim, in: record.directory, files: context.files) }
+        for claim in record.claims where claim.kind == .files { _ = try BackupVerifier.check(claim, in: record.directory, files: context.files) }
+        for dump in record.databaseDumps { try PostgresDumper.verify(dump, in: record.directory) }
         return record
     }
 

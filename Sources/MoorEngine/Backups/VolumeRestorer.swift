@@ -23,6 +23,13 @@ struct VolumeRestorer: Sendable {
                 throw MoorError(.refused, "backup \(record.id) cannot be restored: \(error.message); nothing was restored")
             }
         }
+        for dump in record.databaseDumps where only == nil || dump.cluster.claims.contains(where: { only?.contains($0) ?? true }) {
+            do {
+                try PostgresDumper.verify(dump, in: record.directory)
+            } catch let error as MoorError {
+                throw MoorError(.refused, "backup \(record.id) cannot be restored: \(error.message); nothing was restored")
+            }
+        }
         let volumes = try ClusterVolumes(cluster, lab: lab, session: session)
         let existing = Set(try await volumes.volumes().volumes.map(\.volume))
         let stamp = BackupRecord.makeID(cluster: "restore", at: context.clock.date)

@@ -94,6 +94,10 @@ struct VolumesKind: ResourceKind {
         let restorer = VolumeRestorer(lab: lab, session: apply.session)
         let detail = try await restorer.restore(record, into: spec)
         apply.context.progress.note(detail)
+        // The databases go back once their PostgreSQL runs again, after the apps sync.
+        if !record.databaseDumps.isEmpty, try !journal.pendingFollowUps().contains(where: { $0.kind == DatabasesKind.followUp && $0.resource == DatabasesKind.id(spec).description }) {
+            _ = try apply.run.addFollowUp(kind: DatabasesKind.followUp, resource: DatabasesKind.id(spec).description, detail: record.id)
+        }
         try journal.completeFollowUp(pending)
     }
 

@@ -24,6 +24,7 @@ public enum ResourceKinds {
         }
         if !lab.secrets.isEmpty { kinds.append(SecretKind(engine: SecretsEngine(lab: lab, labPath: labPath, context: context))) }
         if let apps { kinds.append(AppKind(engine: apps)) }
+        kinds += lab.clusters.map { DatabasesKind(spec: $0, lab: lab) }
         return kinds
     }
 }
