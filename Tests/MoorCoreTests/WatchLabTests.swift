@@ -85,7 +85,7 @@ import MoorTestSupport
 
     @Test func aCheckMayNotTakeTheNameOfWatchsOwnAlerts() throws {
         #expect(problems("version: 1\nwatch: {}\nchecks:\n  - name: reconcile\n    tcp: a:1\n")
-                == ["moor.yaml:4:5: error: check name `reconcile` is the name of one of `moor watch`'s own alerts (cluster-stopped, managed-elsewhere, reconcile, recreate-needed); rename the check"])
+                == ["moor.yaml:4:5: error: check name `reconcile` is the name of one of `moor watch`'s own alerts (backup, cluster-stopped, managed-elsewhere, reconcile, recreate-needed); rename the check"])
         #expect(try load("version: 1\nchecks:\n  - name: reconcile\n    tcp: a:1\n").get().checks.count == 1, "without watch the name is free")
     }
 
