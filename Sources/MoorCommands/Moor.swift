@@ -10,7 +10,7 @@ public struct Moor: AsyncParsableCommand {
             State (journal, ssh sockets) lives in $MOOR_STATE_DIR, default $XDG_STATE_HOME/moor.
             """,
         version: "0.2.0",
-        subcommands: [Validate.self, SchemaCommand.self, PlanCommand.self, Up.self, Migrate.self, Rollback.self, Status.self, CheckCommand.self, ProbeCommand.self, KubeconfigCommand.self, AppsCommand.self, SecretsCommand.self, DoctorCommand.self, BackupCommand.self, BackupsCommand.self, WatchCommand.self, History.self, Demo.self])
+        subcommands: [Validate.self, SchemaCommand.self, PlanCommand.self, Up.self, Migrate.self, Rollback.self, Status.self, CheckCommand.self, ProbeCommand.self, KubeconfigCommand.self, AppsCommand.self, SecretsCommand.self, MoveCommand.self, DoctorCommand.self, BackupCommand.self, BackupsCommand.self, WatchCommand.self, History.self, Demo.self])
 
     public init() {}
 }

@@ -73,6 +73,8 @@ public struct Migration: Sendable, Equatable {
 /// Which multi-step operation a migration record is; the journal keeps its text.
 public enum MigrationKind: Sendable, Hashable, CustomStringConvertible {
     case migrate, rollback
+    /// `moor move`: one app's move between clusters.
+    case move
     /// A kind a newer moor wrote.
     case unknown(String)
 
@@ -80,6 +82,7 @@ public enum MigrationKind: Sendable, Hashable, CustomStringConvertible {
         switch text {
         case "migrate": self = .migrate
         case "rollback": self = .rollback
+        case "move": self = .move
         default: self = .unknown(text)
         }
     }
@@ -88,6 +91,7 @@ public enum MigrationKind: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .migrate: "migrate"
         case .rollback: "rollback"
+        case .move: "move"
         case .unknown(let text): text
         }
     }

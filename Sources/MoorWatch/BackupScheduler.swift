@@ -27,7 +27,7 @@ struct BackupScheduler: Sendable {
         while !Task.isCancelled {
             var stale: [String] = []
             for cluster in lab.clusters {
-                var last = (try? context.journal.backups(cluster: cluster.id, includeFailed: false))?.first
+                var last = (try? context.journal.backups(cluster: cluster.id, includeFailed: false))?.first { $0.purpose == nil }
                 let now = context.clock.date
                 if spec.schedule.isDue(now: now, last: last?.createdAt), retryAt[cluster.id].map({ now >= $0 }) ?? true {
                     guard inFlight.begin() else { return }

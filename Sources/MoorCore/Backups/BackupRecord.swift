@@ -42,6 +42,9 @@ public struct BackupRecord: Sendable, Equatable, Codable {
     /// The logical dumps of the CloudNativePG clusters whose claims it covers (their claims
     /// are `logical`: no file of theirs is archived).
     public var dumps: [DatabaseDump]?
+    /// Why it was taken when not on schedule (`move grafana`): such a backup is neither
+    /// pruned with the others nor offered to restore a lost cluster.
+    public var purpose: String?
 
     public init(id: String, cluster: String, createdAt: Date, directory: String, claims: [Claim], bytes: Int, seconds: Double,
                 verified: Bool, error: String? = nil) {

@@ -21,10 +21,12 @@ public struct BackupEngine: Sendable {
 
     /// Backs up one cluster: a verified backup journaled and pruned to `keep`, or an error
     /// after which nothing of this attempt is left but a journal row saying why.
-    public func backup(_ cluster: ClusterSpec, run: RunHandle) async throws -> BackupRecord {
+    ///
+    /// `only`: these claims (a move's); `purpose` says why (such a backup is kept apart).
+    public func backup(_ cluster: ClusterSpec, run: RunHandle, only: Set<ClaimName>? = nil, purpose: String? = nil) async throws -> BackupRecord {
         let started = context.clock.now
         let createdAt = context.clock.date
-        let id = BackupRecord.makeID(cluster: cluster.id, at: createdAt)
+        let id = BackupRecord.makeID(cluster: cluster.id, at: createdAt) + (purpose.map { "-" + $0.split(separator: " ").joined(separator: "-") } ?? "")
         let store = try BackupStore.resolve(lab.backups, context: context)
         let session = ObservationSession(lab: lab, labPath: labPath, context: context)
         let volumes = try ClusterVolumes(cluster, lab: lab, session: session)
@@ -33,12 +35,12 @@ public struct BackupEngine: Sendable {
         }
         let (found, skipped) = try await volumes.volumes()
         for line in skipped { context.progress.note("not backed up: \(line)") }
-        let chosen = found.filter { spec.volumes.includes($0.claim) }
+        let chosen = found.filter { only?.contains($0.claim) ?? spec.volumes.includes($0.claim) }
         // Claims of a CloudNativePG cluster hold a running PostgreSQL: a logical dump instead.
-        let postgres = try await PostgresDumper(volumes: volumes).clusters().filter { $0.claims.contains(where: spec.volumes.includes) }
+        let postgres = try await PostgresDumper(volumes: volumes).clusters().filter { $0.claims.contains { only?.contains($0) ?? spec.volumes.includes($0) } }
         let logical = Set(postgres.flatMap(\.claims))
         let fileVolumes = chosen.filter { !logical.contains($0.claim) }
-        if case .claims(let names) = spec.volumes {
+        if only == nil, case .claims(let names) = spec.volumes {
             let missing = names.filter { name in !found.contains { $0.claim == name } }
             if !missing.isEmpty {
                 throw MoorError(.notFound, "backups.volumes lists \(missing.map(\.description).joined(separator: ", ")), which cluster `\(cluster.id)` has no bound volume for (it has \(found.map(\.claim.description).joined(separator: ", ")))")
@@ -47,7 +49,7 @@ public struct BackupEngine: Sendable {
         var sizes: [Int] = []
         for volume in fileVolumes { sizes.append(try await volumes.size(volume)) }
         let needed = sizes.reduce(0, +) * 11 / 10 + (1 << 20)
-        let lastGood = try journal.backups(cluster: cluster.id, includeFailed: false).first
+        let lastGood = try journal.backups(cluster: cluster.id, includeFailed: false).first { $0.purpose == nil }
         let keptLine = lastGood.map { "; the last good backup \($0.id) is kept" } ?? ""
         if let free = store.freeBytes, free < needed {
             throw MoorError(.refused, "not enough room for the backup of cluster `\(cluster.id)`: its volumes hold \(BackupRecord.size(sizes.reduce(0, +))), so it needs about \(BackupRecord.size(needed)), and \(store.root) has \(BackupRecord.size(free)) free\(keptLine)")
@@ -85,6 +87,7 @@ public struct BackupEngine: Sendable {
             var record = BackupRecord(id: id, cluster: cluster.id, createdAt: createdAt, directory: final, claims: claims, bytes: bytes,
                                       seconds: seconds, verified: true)
             record.dumps = dumps.isEmpty ? nil : dumps
+            record.purpose = purpose
             try context.files.write(Array(try Self.encoder.encode(record)), to: partial + "/backup.json", mode: 0o600)
             guard rename(partial, final) == 0 else {
                 throw MoorError(.refused, "could not move the backup into place (\(partial) → \(final)): \(String(cString: strerror(errno)))")
@@ -92,7 +95,7 @@ public struct BackupEngine: Sendable {
             record.directory = final
             try journal.recordBackup(record)
             try run.record("backup:\(cluster.id)", action: "create", summary: "backup \(id): \(record.summary), verified")
-            let pruned = try prune(cluster.id)
+            let pruned = purpose == nil ? try prune(cluster.id) : []
             if !pruned.isEmpty { context.progress.note("pruned to backups.keep: \(pruned.joined(separator: ", "))") }
             return record
         } catch {
@@ -113,7 +116,7 @@ public struct BackupEngine: Sendable {
 
     /// Deletes the verified backups `keep` no longer keeps, oldest first.
     func prune(_ cluster: String) throws -> [String] {
-        let backups = try journal.backups(cluster: cluster, includeFailed: false)
+        let backups = try journal.backups(cluster: cluster, includeFailed: false).filter { $0.purpose == nil }
         let ids = BackupRetention.prune(backups.map { .init(id: $0.id, createdAt: $0.createdAt) }, keep: spec.keep)
         for id in ids {
             guard let record = backups.first(where: { $0.id == id }) else { continue }

@@ -42,7 +42,7 @@ struct VolumesKind: ResourceKind {
 
     /// The backup `up` would restore into this cluster, as `--restore`/`--no-restore` chose.
     static func choose(_ spec: ClusterSpec, _ context: MoorContext) throws -> (BackupRecord?, String?) {
-        let backups = try context.journal.backups(cluster: spec.id, includeFailed: false).filter { !$0.claims.isEmpty }
+        let backups = try context.journal.backups(cluster: spec.id, includeFailed: false).filter { !$0.claims.isEmpty && $0.purpose == nil }
         switch context.restore {
         case .none:
             return (nil, nil)

@@ -51,7 +51,7 @@ public struct Migrator: Sendable {
     /// Migrates to the lab file's cluster settings, or resumes the unfinished migration.
     public func migrate(dryRun: Bool, options: UpOptions, run: RunHandle) async throws -> MigrationReport {
         let spec = try spec()
-        if let open = try journal.migrations(limit: 50).first(where: { $0.finishedAt == nil }) {
+        if let open = try journal.migrations(limit: 50).first(where: { $0.finishedAt == nil && $0.kind != .move }) {
             guard open.kind == .migrate else {
                 throw MoorError(.refused, "rollback \(open.id) is unfinished; run `moor rollback` to finish it first")
             }
@@ -76,7 +76,7 @@ public struct Migrator: Sendable {
     /// Returns to the last migration's snapshot: the old settings, the same backup.
     public func rollback(dryRun: Bool, options: UpOptions, run: RunHandle) async throws -> MigrationReport {
         let spec = try spec()
-        let all = try journal.migrations(limit: 50)
+        let all = try journal.migrations(limit: 50).filter { $0.kind != .move }
         if let open = all.first(where: { $0.finishedAt == nil }), open.kind == .migrate {
             throw MoorError(.refused, "migration \(open.id) is unfinished; run `moor migrate` to finish it, then roll back")
         }

@@ -26,7 +26,13 @@ extension KubeStore {
             }
             if finished {
                 createChildren(of: &object)
-                for resource in appResourcesUnlocked[name] ?? [] {
+                let server = ((object["spec"] as? [String: Any])?["destination"] as? [String: Any])?["server"] as? String ?? ""
+                if let remote = destinationsUnlocked[server] {
+                    for resource in appResourcesUnlocked[name] ?? [] {
+                        if let data = try? JSONSerialization.data(withJSONObject: resource) { try? remote.putIfAbsent(json: String(decoding: data, as: UTF8.self)) }
+                    }
+                }
+                for resource in destinationsUnlocked[server] == nil ? appResourcesUnlocked[name] ?? [] : [] {
                     guard let type = KubeKind.find(apiVersion: resource["apiVersion"] as? String ?? "", kind: resource["kind"] as? String ?? ""),
                           let metadata = resource["metadata"] as? [String: Any], let resourceName = metadata["name"] as? String,
                           objects[Self.key(type, namespace: metadata["namespace"] as? String, name: resourceName)] == nil else { continue }

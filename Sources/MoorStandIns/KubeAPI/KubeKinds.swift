@@ -19,6 +19,7 @@ struct KubeKind: Sendable, Equatable {
         KubeKind(group: "", version: "v1", resource: "persistentvolumeclaims", kind: "PersistentVolumeClaim", namespaced: true, builtIn: true),
         KubeKind(group: "", version: "v1", resource: "pods", kind: "Pod", namespaced: true, builtIn: true),
         KubeKind(group: "postgresql.cnpg.io", version: "v1", resource: "clusters", kind: "Cluster", namespaced: true, builtIn: false),
+        KubeKind(group: "storage.k8s.io", version: "v1", resource: "storageclasses", kind: "StorageClass", namespaced: false, builtIn: true),
         KubeKind(group: "", version: "v1", resource: "persistentvolumes", kind: "PersistentVolume", namespaced: false, builtIn: true),
         KubeKind(group: "apps", version: "v1", resource: "deployments", kind: "Deployment", namespaced: true, builtIn: true),
         KubeKind(group: "apps", version: "v1", resource: "statefulsets", kind: "StatefulSet", namespaced: true, builtIn: true),

@@ -40,6 +40,11 @@ public final class KubeStore: @unchecked Sendable {
     /// ArgoCD applies them (an app's claims, its database cluster and pods).
     public var appResources: [String: [[String: Any]]] { get { locked { _resources } } set { locked { _resources = newValue } } }
     var appResourcesUnlocked: [String: [[String: Any]]] { _resources }
+    /// Other clusters' emulators by the server URL an Application's destination names: an
+    /// app's resources go to its destination's store (this one for in-cluster or unknown).
+    public var destinations: [String: KubeStore] { get { locked { _destinations } } set { locked { _destinations = newValue } } }
+    var destinationsUnlocked: [String: KubeStore] { _destinations }
+    private var _destinations: [String: KubeStore] = [:]
     private var _exec: [String: [String: String]] = [:]
     private var _execs: [(pod: String, command: [String])] = []
     private var _resources: [String: [[String: Any]]] = [:]
@@ -66,6 +71,17 @@ public final class KubeStore: @unchecked Sendable {
     public func put(json: String) throws {
         guard let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else { return }
         locked { _ = store(object) }
+    }
+
+    /// Adds an object unless one of its kind and name is there.
+    public func putIfAbsent(json: String) throws {
+        guard let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any],
+              let type = KubeKind.find(apiVersion: object["apiVersion"] as? String ?? "", kind: object["kind"] as? String ?? ""),
+              let metadata = object["metadata"] as? [String: Any], let name = metadata["name"] as? String else { return }
+        locked {
+            let key = Self.key(type, namespace: metadata["namespace"] as? String, name: name)
+            if objects[key] == nil { _ = store(object) }
+        }
     }
 
     /// An object as JSON text, or nil.

@@ -13,7 +13,17 @@ extension KubeStore {
         for claimKey in objects.keys.sorted() {
             guard var claim = objects[claimKey], claim["kind"] as? String == "PersistentVolumeClaim" else { continue }
             var spec = claim["spec"] as? [String: Any] ?? [:]
-            guard spec["volumeName"] == nil else { continue }
+            if let named = spec["volumeName"] as? String {
+                // A claim that names its volume binds to it once the volume is there.
+                let key = Self.key(Self.volumeKind, namespace: nil, name: named)
+                if (claim["status"] as? [String: Any])?["phase"] as? String != "Bound", var volume = objects[key] {
+                    volume["status"] = ["phase": "Bound"]
+                    objects[key] = volume
+                    claim["status"] = ["phase": "Bound", "capacity": (volume["spec"] as? [String: Any])?["capacity"] ?? [:]]
+                    objects[claimKey] = claim
+                }
+                continue
+            }
             let metadata = claim["metadata"] as? [String: Any] ?? [:]
             let namespace = metadata["namespace"] as? String ?? "default"
             let name = metadata["name"] as? String ?? ""
