@@ -241,6 +241,27 @@ final class BackupLab: @unchecked Sendable {
         #expect(fresh.exit == 0, "\(fresh.stderr)")
     }
 
+    @Test func aRestoreThatFailsHalfWayIsFinishedByTheNextUp() async throws {
+        let setup = try await BackupLab()
+        let lab = setup.lab
+        try await setup.populate()
+        let before = try MigrateTests.snapshot(setup.volumeRoot)
+        let id = try #require(try await setup.backup()["id"] as? String)
+        try await setup.loseCluster()
+        // The second claim's unpacking fails: the cluster is there, one claim restored.
+        try lab.world.injectFault(tool: "minikube", match: "sh /tmp/hostpath-provisioner/monitoring/grafana restore-")
+        let first = try await lab.moor("up", "--timeout", "30s")
+        #expect(first.exit == 1, "\(first.stderr)")
+        #expect(first.stderr.contains("injected failure"), "\(first.stderr)")
+        #expect(setup.api.store.names(apiVersion: "argoproj.io/v1alpha1", kind: "Application").isEmpty, "ArgoCD waits for the volumes")
+        let plan = try await lab.moor("plan")
+        #expect(plan.stdout.contains("restore backup \(id) (") && plan.stdout.contains("(resuming)"), "\(plan.stdout)")
+        let second = try await lab.moor("up", "--timeout", "30s")
+        #expect(second.exit == 0, "\(second.stderr)")
+        #expect(try MigrateTests.snapshot(setup.volumeRoot) == before)
+        #expect(try await lab.moor("plan").exit == 0, "nothing left to do")
+    }
+
     @Test func aFullDiskOrAVanishedMountKeepsTheLastGoodBackup() async throws {
         let setup = try await BackupLab()
         let lab = setup.lab

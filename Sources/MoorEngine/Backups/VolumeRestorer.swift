@@ -38,10 +38,15 @@ struct VolumeRestorer: Sendable {
         var restored = 0
         for claim in claims where claim.kind == .files {
             let volume = claim.volume
-            context.progress.note("restoring \(volume.claim) from backup \(record.id) into \(volume.path) on cluster \(cluster.id)")
-            try await volumes.run(VolumeCommands.restore(volume.path, stamp: stamp), stdinFile: record.directory + "/" + claim.archive)
-            try await volumes.run(VolumeCommands.manifest(volume.path), stdoutFile: scratch)
             let expected = try BackupManifest.parse(try context.files.read(record.directory + "/" + claim.manifest, limit: 256 << 20))
+            // Restored by an earlier, interrupted run: the node already holds exactly the backup.
+            try await volumes.run(VolumeCommands.manifestIfPresent(volume.path), stdoutFile: scratch)
+            let present = try BackupManifest.parse(try context.files.read(scratch, limit: 256 << 20))
+            if present.files.isEmpty || !expected.differences(from: present).isEmpty {
+                context.progress.note("restoring \(volume.claim) from backup \(record.id) into \(volume.path) on cluster \(cluster.id)")
+                try await volumes.run(VolumeCommands.restore(volume.path, stamp: stamp), stdinFile: record.directory + "/" + claim.archive)
+            }
+            try await volumes.run(VolumeCommands.manifest(volume.path), stdoutFile: scratch)
             let now = try BackupManifest.parse(try context.files.read(scratch, limit: 256 << 20))
             if let problem = expected.differences(from: now).first {
                 throw MoorError(.didNotTake, "\(volume.claim) restored on cluster \(cluster.id) differs from backup \(record.id): \(problem); the backup is kept at \(record.directory)")

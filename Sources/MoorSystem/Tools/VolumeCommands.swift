@@ -8,6 +8,11 @@ public enum VolumeCommands {
         ["sh", "-c", BackupManifest.script, "sh", path]
     }
 
+    /// The manifest, or nothing when the directory is not there.
+    public static func manifestIfPresent(_ path: String) -> [String] {
+        ["sh", "-c", #"[ ! -d "$1" ] || { "# + BackupManifest.script + "; }", "sh", path]
+    }
+
     /// The directory as a tar archive on stdout, owners and modes kept.
     public static func archive(_ path: String) -> [String] {
         ["sh", "-c", #"tar -C "$1" -cf - ."#, "sh", path]
