@@ -312,6 +312,15 @@ final class BackupLab: @unchecked Sendable {
         #expect(rows.first?["error"] as? String == "interrupted")
         let backup = try await setup.backup()
         #expect(backup["verified"] as? Bool == true)
+
+        // An app wrecked its data: one claim back from the backup, what was there kept beside it.
+        try setup.write("monitoring/grafana/grafana.db", "wrecked")
+        let restored = try await lab.moor("backups", "restore", try #require(backup["id"] as? String), "monitoring/grafana")
+        #expect(restored.exit == 0, "\(restored.stderr)")
+        #expect(try String(contentsOfFile: setup.volumeRoot + "/monitoring/grafana/grafana.db", encoding: .utf8) == "sqlite format 3 \u{0}dashboards")
+        let kept = try FileManager.default.contentsOfDirectory(atPath: setup.volumeRoot + "/monitoring").filter { $0.hasPrefix("grafana.moor-replaced-") }
+        #expect(kept.count == 1, "\(kept)")
+        #expect(try await lab.moor("backups", "restore", try #require(backup["id"] as? String), "media/nope").exit == 64)
     }
 
     @Test func badBackupsSectionsArePositionedErrors() async throws {

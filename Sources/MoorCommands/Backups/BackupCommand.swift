@@ -44,7 +44,7 @@ struct BackupsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backups",
         abstract: "List the backups kept (newest first), or check one again with `verify ID`.",
-        subcommands: [List.self, Verify.self], defaultSubcommand: List.self)
+        subcommands: [List.self, Verify.self, Restore.self], defaultSubcommand: List.self)
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the backups kept, newest first.")
@@ -79,6 +79,49 @@ struct BackupsCommand: AsyncParsableCommand {
             switch options.output {
             case .json: try Console.json(Listing([record]))
             case .text: Console.out("backup \(record.id): \(record.claims.reduce(0) { $0 + $1.files }) file(s) in \(record.claims.count) claim(s) match their manifests")
+            }
+        }
+    }
+
+    struct Restore: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Put a backup's claims back on its running cluster (stop their apps first): each directory replaced, the old one kept beside it, checked file by file; then its databases.")
+
+        @OptionGroup var options: GlobalOptions
+
+        @Argument(help: "The backup's id (see `moor backups`).")
+        var id: String
+
+        @Argument(help: "Only these claims (namespace/name); default every claim of the backup.")
+        var claims: [String] = []
+
+        @Option(help: "How long to wait for a PostgreSQL primary to be Ready, e.g. 5m.")
+        var timeout = "5m"
+
+        @OptionGroup var writer: WriterOptions
+
+        func validate() throws {
+            for claim in claims where ClaimName(claim) == nil { throw ValidationError("\(claim) is not a claim as namespace/name") }
+            guard Units.milliseconds(timeout) != nil else { throw ValidationError("--timeout takes a duration such as 5m") }
+        }
+
+        func run() async throws {
+            let path = options.labPath()
+            let lab = try LabFileReader.load(path, cluster: nil)
+            let context = try LiveContext.make(options)
+            let lock = try await ClusterLock.take(lab, command: "backups restore", options: writer, context: context)
+            defer { lock.release() }
+            let lines = try await context.journal.withRun(command: "backups restore", labFile: path) { run in
+                let lines = try await BackupEngine(lab: lab, labPath: path, context: context)
+                    .restore(id, claims: claims.compactMap(ClaimName.init), timeout: .milliseconds(Units.milliseconds(timeout) ?? 300_000))
+                try run.record("backup:\(id)", action: "restore", summary: lines.joined(separator: "; "))
+                return lines
+            }
+            switch options.output {
+            case .json:
+                struct Report: Encodable { var backup: String; var restored: [String] }
+                try Console.json(Report(backup: id, restored: lines))
+            case .text: Console.out(lines.joined(separator: "\n"))
             }
         }
     }

@@ -143,6 +143,29 @@ public struct BackupEngine: Sendable {
         return record
     }
 
+    /// Puts a backup's claims (all, or `claims`) back on its running cluster: each directory
+    /// replaced (what was there is kept beside it), checked file by file; then its databases.
+    public func restore(_ id: String, claims: [ClaimName], timeout: Duration) async throws -> [String] {
+        let record = try verify(id)
+        guard let cluster = lab.cluster(named: record.cluster) else {
+            throw MoorError(.invalidInput, "backup \(id) is of cluster `\(record.cluster)`, which the lab file does not have")
+        }
+        let unknown = claims.filter { claim in !record.claims.contains { $0.volume.claim == claim } }
+        if !unknown.isEmpty {
+            throw MoorError(.usage, "backup \(id) holds no claim \(unknown.map(\.description).joined(separator: ", ")) (it holds \(record.claims.map(\.volume.claim.description).joined(separator: ", ")))")
+        }
+        let session = ObservationSession(lab: lab, labPath: labPath, context: context)
+        let volumes = try ClusterVolumes(cluster, lab: lab, session: session)
+        if let why = try await volumes.provider.notRunning(session) { throw MoorError(.refused, "cannot restore into cluster `\(cluster.id)`: \(why)") }
+        let only = claims.isEmpty ? nil : Set(claims)
+        var lines = [try await VolumeRestorer(lab: lab, session: session).restore(record, into: cluster, claims: only)]
+        let dumper = PostgresDumper(volumes: volumes)
+        for dump in record.databaseDumps where only == nil || dump.cluster.claims.contains(where: { only!.contains($0) }) {
+            lines.append(try await dumper.restore(dump, from: record.directory, timeout: timeout))
+        }
+        return lines
+    }
+
     static var encoder: JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

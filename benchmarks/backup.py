@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""Backing up and restoring 1 GB of volumes: moor's peak RSS and its time against a bare tar
+over the same directory, measured in the same run, rounds alternating.
+
+The cluster is k3s on this machine (stand-in `k3s` and `systemctl`; `sudo` a bare exec, as
+root needs none), its volume's path read from the API emulator's PersistentVolume, so the
+real tar streams the directory straight into the backup file as it would over ssh.
+
+  python3 benchmarks/backup.py [--megabytes 1024] [--rounds 3]
+
+- backup: `moor backup` (node manifest, tar into the backup path, the archive read back and
+  every file checked) against `tar -C DIR -cf - . | cat > FILE`;
+- restore: `moor backups restore ID` (the archive checked, unpacked, the directory's manifest
+  checked) against `cat FILE | tar -C DIR -xf -`.
+
+Bars: moor's peak RSS < 64 MB (VmHWM of the moor process, sampled from /proc), time ≤ 1.3×
+the bare tar. Linux only (VmHWM). Builds the release binaries (the scratch path scripts/test uses).
+"""
+import loopback
+import argparse, json, os, shutil, statistics, subprocess, sys, tempfile, threading, time
+
+
+def peak(pid, samples):
+    while True:
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                for line in f:
+                    if line.startswith("VmHWM:"):
+                        samples.append(int(line.split()[1]))
+        except OSError:
+            return
+        time.sleep(0.01)
+
+
+def timed_moor(moor, args, env):
+    """Runs moor; returns (seconds, peak RSS in MB, stdout)."""
+    start = time.perf_counter()
+    child = subprocess.Popen([moor, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    samples = []
+    threading.Thread(target=peak, args=(child.pid, samples), daemon=True).start()
+    out, err = child.communicate()
+    seconds = time.perf_counter() - start
+    if child.returncode != 0:
+        sys.exit(f"moor {' '.join(args)} failed ({child.returncode}): {err.strip()}")
+    return seconds, (max(samples) / 1024 if samples else float("nan")), out
+
+
+def drop(path):
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--megabytes", type=int, default=1024)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    bin_dir = loopback.release_bin()
+    moor = os.path.join(bin_dir, "moor")
+    work = tempfile.mkdtemp(prefix="moor-backup-bench-")
+    api = None
+    try:
+        root = os.path.join(work, "host")
+        env = dict(os.environ, MOOR_STANDIN_DIR=os.path.join(work, "world"), MOOR_STANDIN_ROOT=root, MOOR_STATE_DIR=os.path.join(work, "state"))
+        os.makedirs(env["MOOR_STANDIN_DIR"])
+        os.makedirs(os.path.join(root, ".standin"))
+        with open(os.path.join(root, ".standin", "k3s-version"), "w") as f:
+            f.write("v1.33.4+k3s1")
+        open(os.path.join(root, ".standin", "k3s-active"), "w").close()
+        bin_path = subprocess.run([os.path.join(bin_dir, "moor-standin"), "install", work], env=env, check=True,
+                                  capture_output=True, text=True).stdout.strip()
+        for tool in ("kubectl", "sudo"):
+            os.remove(os.path.join(bin_path, tool))
+        with open(os.path.join(bin_path, "sudo"), "w") as f:
+            f.write('#!/bin/sh\n[ "$1" = -n ] && shift\nexec "$@"\n')
+        os.chmod(os.path.join(bin_path, "sudo"), 0o755)
+        env["PATH"] = bin_path + ":" + os.environ["PATH"]
+
+        volume = os.path.join(work, "storage", "pvc-0b5e_bench_data")
+        os.makedirs(volume)
+        files = 16
+        for index in range(files):
+            with open(os.path.join(volume, f"chunk-{index:02d}"), "wb") as f:
+                for _ in range(args.megabytes // files):
+                    f.write(os.urandom(1 << 20))
+        pv = {"apiVersion": "v1", "kind": "PersistentVolume", "metadata": {"name": "pvc-0b5e"},
+              "spec": {"hostPath": {"path": volume}, "claimRef": {"namespace": "bench", "name": "data"}, "storageClassName": "local-path",
+                       "capacity": {"storage": "2Gi"}, "accessModes": ["ReadWriteOnce"]}, "status": {"phase": "Bound"}}
+        kubeconfig = os.path.join(work, "kubeconfig")
+        setup = os.path.join(work, "kube-api.json")
+        with open(setup, "w") as f:
+            json.dump({"kubeconfig": kubeconfig, "context": "bench", "objects": [json.dumps(pv)]}, f)
+        api = subprocess.Popen([os.path.join(bin_dir, "moor-standin"), "kube-api", setup], env=env, stderr=subprocess.DEVNULL)
+        while not os.path.exists(kubeconfig):
+            time.sleep(0.05)
+        env["KUBECONFIG"] = kubeconfig
+        backups = os.path.join(work, "backups")
+        os.makedirs(backups)
+        lab = os.path.join(work, "moor.yaml")
+        with open(lab, "w") as f:
+            f.write(f"version: 1\nclusters:\n  bench:\n    provider: k3s\n    kubeContext: bench\nbackups:\n  path: {backups}\n")
+
+        bare = os.path.join(work, "bare.tar")
+        results = {"backup": {"bare": [], "moor": [], "rss": []}, "restore": {"bare": [], "moor": [], "rss": []}}
+        for _ in range(args.rounds):
+            start = time.perf_counter()
+            subprocess.run(["sh", "-c", 'tar -C "$1" -cf - . | cat > "$2"', "sh", volume, bare], check=True)
+            results["backup"]["bare"].append(time.perf_counter() - start)
+            seconds, rss, out = timed_moor(moor, ["backup", "-f", lab, "-o", "json"], env)
+            results["backup"]["moor"].append(seconds)
+            results["backup"]["rss"].append(rss)
+            backup_id = json.loads(out)["backups"][0]["id"]
+
+            target = os.path.join(work, "bare-restore")
+            drop(target)
+            os.makedirs(target)
+            start = time.perf_counter()
+            subprocess.run(["sh", "-c", 'cat "$1" | tar -C "$2" -xf -', "sh", bare, target], check=True)
+            results["restore"]["bare"].append(time.perf_counter() - start)
+            drop(target)
+            seconds, rss, _ = timed_moor(moor, ["backups", "restore", backup_id, "-f", lab], env)
+            results["restore"]["moor"].append(seconds)
+            results["restore"]["rss"].append(rss)
+            for entry in os.listdir(os.path.dirname(volume)):
+                if ".moor-replaced-" in entry:
+                    drop(os.path.join(os.path.dirname(volume), entry))
+            os.remove(bare)
+
+        ok = True
+        print(f"{args.megabytes} MB in {files} files, {args.rounds} rounds (medians):")
+        for name, row in results.items():
+            bare_s, moor_s, rss = statistics.median(row["bare"]), statistics.median(row["moor"]), max(row["rss"])
+            ratio = moor_s / bare_s
+            print(f"  {name}: moor {moor_s:.2f} s, bare tar {bare_s:.2f} s, ratio {ratio:.2f} (bar ≤ 1.3); moor's peak RSS {rss:.1f} MB (bar < 64 MB)")
+            ok = ok and rss < 64 and ratio <= 1.3
+        return 0 if ok else 1
+    finally:
+        if api:
+            api.terminate()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
