@@ -69,7 +69,10 @@ def main():
         bin_path = subprocess.run([os.path.join(bin_dir, "moor-standin"), "install", work], env=env, check=True,
                                   capture_output=True, text=True).stdout.strip()
         for tool in ("kubectl", "sudo"):
-            os.remove(os.path.join(bin_path, tool))
+            if os.path.exists(os.path.join(bin_path, tool)):
+                os.remove(os.path.join(bin_path, tool))
+        for tool in ("k3s", "systemctl"):
+            os.symlink(os.path.join(bin_dir, "moor-standin"), os.path.join(bin_path, tool))
         with open(os.path.join(bin_path, "sudo"), "w") as f:
             f.write('#!/bin/sh\n[ "$1" = -n ] && shift\nexec "$@"\n')
         os.chmod(os.path.join(bin_path, "sudo"), 0o755)

@@ -19,8 +19,10 @@ public struct BackupManifest: Sendable, Equatable {
     public var totalBytes: Int { files.values.reduce(0) { $0 + $1.size } }
 
     /// Run in the node with the tree as `$1`: `size NUL sha256 NUL ./path NUL` a file, so any
-    /// name (spaces, newlines, a leading dash) comes through.
-    public static let script = #"cd "$1" && find . -type f -exec sh -c 'for f; do printf "%s\0%s\0%s\0" "$(wc -c < "$f" | tr -d " ")" "$(sha256sum < "$f" | cut -d " " -f 1)" "$f"; done' sh {} +"#
+    /// name (spaces, newlines, a leading dash) comes through. The hash is OpenSSL's where the
+    /// node has it (SHA extensions: 0.9 s a GB here, against coreutils' sha256sum's 5.7 s),
+    /// else sha256sum's; both read the file on stdin, so its name never reaches them.
+    public static let script = #"cd "$1" && if command -v openssl >/dev/null 2>&1; then h="openssl dgst -sha256 -r"; else h=sha256sum; fi; find . -type f -exec sh -c 'h=$1; shift; for f; do printf "%s\0%s\0%s\0" "$(wc -c < "$f" | tr -d " ")" "$($h < "$f" | cut -d " " -f 1)" "$f"; done' sh "$h" {} +"#
 
     public static func parse(_ bytes: [UInt8]) throws -> BackupManifest {
         let fields = bytes.split(separator: 0, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
