@@ -35,14 +35,19 @@ def peak(pid, samples):
 def timed_moor(moor, args, env):
     """Runs moor; returns (seconds, peak RSS in MB, stdout)."""
     start = time.perf_counter()
-    child = subprocess.Popen([moor, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    child = subprocess.Popen([moor, *args] + (["--debug"] if DEBUG else []), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     samples = []
     threading.Thread(target=peak, args=(child.pid, samples), daemon=True).start()
     out, err = child.communicate()
     seconds = time.perf_counter() - start
+    if DEBUG:
+        print(f"--- moor {args[0]} {seconds:.2f} s\n" + "\n".join(line for line in err.splitlines() if "exit" in line), file=sys.stderr)
     if child.returncode != 0:
         sys.exit(f"moor {' '.join(args)} failed ({child.returncode}): {err.strip()}")
     return seconds, (max(samples) / 1024 if samples else float("nan")), out
+
+
+DEBUG = False
 
 
 def drop(path):
@@ -53,7 +58,10 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--megabytes", type=int, default=1024)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--debug", action="store_true", help="moor --debug: every command it starts with its time, on stderr")
     args = parser.parse_args()
+    global DEBUG
+    DEBUG = args.debug
     bin_dir = loopback.release_bin()
     moor = os.path.join(bin_dir, "moor")
     work = tempfile.mkdtemp(prefix="moor-backup-bench-")
@@ -104,22 +112,28 @@ def main():
 
         bare = os.path.join(work, "bare.tar")
         results = {"backup": {"bare": [], "moor": [], "rss": []}, "restore": {"bare": [], "moor": [], "rss": []}}
+        verify = []
         for _ in range(args.rounds):
+            os.sync()
             start = time.perf_counter()
             subprocess.run(["sh", "-c", 'tar -C "$1" -cf - . | cat > "$2"', "sh", volume, bare], check=True)
             results["backup"]["bare"].append(time.perf_counter() - start)
+            os.sync()
             seconds, rss, out = timed_moor(moor, ["backup", "-f", lab, "-o", "json"], env)
             results["backup"]["moor"].append(seconds)
             results["backup"]["rss"].append(rss)
             backup_id = json.loads(out)["backups"][0]["id"]
+            verify.append(timed_moor(moor, ["backups", "verify", backup_id, "-f", lab], env)[0])
 
             target = os.path.join(work, "bare-restore")
             drop(target)
             os.makedirs(target)
+            os.sync()
             start = time.perf_counter()
             subprocess.run(["sh", "-c", 'cat "$1" | tar -C "$2" -xf -', "sh", bare, target], check=True)
             results["restore"]["bare"].append(time.perf_counter() - start)
             drop(target)
+            os.sync()
             seconds, rss, _ = timed_moor(moor, ["backups", "restore", backup_id, "-f", lab], env)
             results["restore"]["moor"].append(seconds)
             results["restore"]["rss"].append(rss)
@@ -129,6 +143,7 @@ def main():
             os.remove(bare)
 
         ok = True
+        print(f"  (moor backups verify alone, the read-back of every file: {statistics.median(verify):.2f} s)")
         print(f"{args.megabytes} MB in {files} files, {args.rounds} rounds (medians):")
         for name, row in results.items():
             bare_s, moor_s, rss = statistics.median(row["bare"]), statistics.median(row["moor"]), max(row["rss"])

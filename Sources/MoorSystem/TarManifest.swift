@@ -14,11 +14,18 @@ public enum TarManifest {
         public var description: String
     }
 
-    public static func compute(_ path: String) throws -> BackupManifest {
-        let fd = open(path, O_RDONLY)
+    /// `following`: while it returns true, the file is still being written (the archive
+    /// streaming in): an end of file is waited out instead of taken as the end, so the
+    /// archive is checked as it arrives, not read again afterwards.
+    public static func compute(_ path: String, following: (@Sendable () -> Bool)? = nil) throws -> BackupManifest {
+        var fd = open(path, O_RDONLY)
+        while fd < 0, errno == ENOENT, following?() == true {
+            usleep(2_000)
+            fd = open(path, O_RDONLY)
+        }
         guard fd >= 0 else { throw MoorError(code: .fileMissing, message: "cannot open the backup \(path): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
-        var reader = BlockReader(fd: fd)
+        var reader = BlockReader(fd: fd, following: following)
         var files: [String: BackupManifest.Entry] = [:]
         var longName: String?
         var paxPath: String?
@@ -91,18 +98,31 @@ public enum TarManifest {
 /// 512-byte blocks of a file descriptor, read 64 KiB at a time.
 struct BlockReader {
     let fd: Int32
+    let following: (@Sendable () -> Bool)?
     var buffer = [UInt8](repeating: 0, count: 65_536)
     var start = 0
     var end = 0
 
-    init(fd: Int32) { self.fd = fd }
+    init(fd: Int32, following: (@Sendable () -> Bool)? = nil) {
+        self.fd = fd
+        self.following = following
+    }
 
     mutating func fill() throws -> Bool {
         if start == end {
-            let count = buffer.withUnsafeMutableBytes { Glue.read(fd, $0.baseAddress!, $0.count) }
-            guard count >= 0 else { throw TarManifest.Invalid(description: "read failed: \(String(cString: strerror(errno)))") }
-            start = 0
-            end = count
+            while true {
+                // Asked before the read: a writer that finished has written everything.
+                let writing = following?() ?? false
+                let count = buffer.withUnsafeMutableBytes { Glue.read(fd, $0.baseAddress!, $0.count) }
+                guard count >= 0 else { throw TarManifest.Invalid(description: "read failed: \(String(cString: strerror(errno)))") }
+                if count == 0, writing {
+                    usleep(2_000)
+                    continue
+                }
+                start = 0
+                end = count
+                break
+            }
         }
         return end > start
     }

@@ -33,11 +33,14 @@ public struct BackupEngine: Sendable {
         if let why = try await volumes.provider.notRunning(session) {
             throw MoorError(.refused, "cannot back up cluster `\(cluster.id)`: \(why)")
         }
-        let (found, skipped) = try await volumes.volumes()
+        // The volumes and the PostgreSQL clusters are listed at once (each is a kubectl round trip).
+        async let listing = volumes.volumes()
+        async let databases = PostgresDumper(volumes: volumes).clusters()
+        let (found, skipped) = try await listing
         for line in skipped { context.progress.note("not backed up: \(line)") }
         let chosen = found.filter { only?.contains($0.claim) ?? spec.volumes.includes($0.claim) }
         // Claims of a CloudNativePG cluster hold a running PostgreSQL: a logical dump instead.
-        let postgres = try await PostgresDumper(volumes: volumes).clusters().filter { $0.claims.contains { only?.contains($0) ?? spec.volumes.includes($0) } }
+        let postgres = try await databases.filter { $0.claims.contains { only?.contains($0) ?? spec.volumes.includes($0) } }
         let logical = Set(postgres.flatMap(\.claims))
         let fileVolumes = chosen.filter { !logical.contains($0.claim) }
         if only == nil, case .claims(let names) = spec.volumes {
@@ -67,11 +70,22 @@ public struct BackupEngine: Sendable {
                 var claim = BackupRecord.Claim(volume: volume, kind: .files, bytes: 0, files: 0)
                 // The node hashes every file while tar streams them: two readers of the same
                 // (cached) files, on two cores, instead of one after the other.
+                // The archive is checked as it streams in, on a thread of its own.
                 let (manifestFile, archiveFile) = (partial + "/" + claim.manifest, partial + "/" + claim.archive)
+                let writing = StreamFlag()
+                let checking = BackupVerifier.following(archiveFile, while: writing)
                 async let hashed: Void = volumes.run(VolumeCommands.manifest(volume.path), stdoutFile: manifestFile)
-                async let streamed: Void = volumes.run(VolumeCommands.archive(volume.path), stdoutFile: archiveFile)
-                _ = try await (hashed, streamed)
-                let manifest = try BackupVerifier.check(claim, in: partial, files: context.files)
+                do {
+                    try await volumes.run(VolumeCommands.archive(volume.path), stdoutFile: archiveFile)
+                } catch {
+                    writing.finish()
+                    _ = try? await checking.value
+                    _ = try? await hashed
+                    throw error
+                }
+                writing.finish()
+                try await hashed
+                let manifest = try BackupVerifier.check(claim, in: partial, files: context.files, archived: try await checking.value)
                 claim.bytes = manifest.totalBytes
                 claim.files = manifest.files.count
                 claims.append(claim)
@@ -184,8 +198,20 @@ public struct BackupEngine: Sendable {
 
 /// One claim's archive against the manifest the node computed when it was taken.
 enum BackupVerifier {
+    /// The archive's manifest, computed on another thread while `flag` says it is written.
+    static func following(_ archive: String, while flag: StreamFlag) -> Task<BackupManifest, any Error> {
+        Task {
+            try await withCheckedThrowingContinuation { continuation in
+                DispatchQueue.global().async {
+                    continuation.resume(with: Result { try TarManifest.compute(archive, following: { flag.active }) })
+                }
+            }
+        }
+    }
+
+    /// `archived`: the archive's manifest when it was already computed (as it streamed in).
     @discardableResult
-    static func check(_ claim: BackupRecord.Claim, in directory: String, files: any FileAccess) throws -> BackupManifest {
+    static func check(_ claim: BackupRecord.Claim, in directory: String, files: any FileAccess, archived known: BackupManifest? = nil) throws -> BackupManifest {
         let archive = directory + "/" + claim.archive
         let expected: BackupManifest
         do {
@@ -195,7 +221,7 @@ enum BackupVerifier {
         }
         let archived: BackupManifest
         do {
-            archived = try TarManifest.compute(archive)
+            archived = try known ?? TarManifest.compute(archive)
         } catch {
             throw MoorError(.refused, "the archive \(archive) cannot be read: \(error)")
         }
@@ -204,4 +230,13 @@ enum BackupVerifier {
         }
         return expected
     }
+}
+
+/// Whether a stream is still being written, read by the thread that checks it as it comes.
+final class StreamFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var writing = true
+
+    var active: Bool { lock.withLock { writing } }
+    func finish() { lock.withLock { writing = false } }
 }

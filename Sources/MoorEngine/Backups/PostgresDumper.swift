@@ -12,14 +12,15 @@ struct PostgresDumper: Sendable {
 
     /// The cluster's CloudNativePG clusters with their claims; none when the CRD is absent.
     func clusters() async throws -> [PostgresCluster] {
+        async let listedPods = volumes.kubectl(["get", "pods", "--all-namespaces", "-l", "cnpg.io/cluster", "-o", "json"])
         let clusters: String
         do {
             clusters = try await volumes.kubectl(["get", "clusters.postgresql.cnpg.io", "--all-namespaces", "-o", "json"])
         } catch let error as MoorError where (error.stderrLine ?? "").contains("doesn't have a resource type") {
+            _ = try? await listedPods
             return []
         }
-        let pods = try await volumes.kubectl(["get", "pods", "--all-namespaces", "-l", "cnpg.io/cluster", "-o", "json"])
-        return try PostgresCluster.parse(clusters: clusters, pods: pods)
+        return try PostgresCluster.parse(clusters: clusters, pods: try await listedPods)
     }
 
     /// `kubectl exec [-i] -n NS POD -c postgres -- WORDS`, stdin and stdout streamed.
