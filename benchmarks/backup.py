@@ -20,16 +20,6 @@ import loopback
 import argparse, json, os, shutil, statistics, subprocess, sys, tempfile, threading, time
 
 
-def peak(pid, samples):
-    while True:
-        try:
-            with open(f"/proc/{pid}/status") as f:
-                for line in f:
-                    if line.startswith("VmHWM:"):
-                        samples.append(int(line.split()[1]))
-        except OSError:
-            return
-        time.sleep(0.01)
 
 
 def timed_moor(moor, args, env):
@@ -37,7 +27,7 @@ def timed_moor(moor, args, env):
     start = time.perf_counter()
     child = subprocess.Popen([moor, *args] + (["--debug"] if DEBUG else []), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     samples = []
-    threading.Thread(target=peak, args=(child.pid, samples), daemon=True).start()
+    threading.Thread(target=loopback.peak_rss, args=(child.pid, samples), daemon=True).start()
     out, err = child.communicate()
     seconds = time.perf_counter() - start
     if DEBUG:

@@ -5,6 +5,20 @@ import http.server, os, ssl, subprocess, sys, threading
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
+def peak_rss(pid, samples):
+    """Appends the process's VmHWM (peak RSS, KiB) every 10 ms until it is gone. Linux."""
+    import time
+    while True:
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                for line in f:
+                    if line.startswith("VmHWM:"):
+                        samples.append(int(line.split()[1]))
+        except OSError:
+            return
+        time.sleep(0.01)
+
+
 def release_bin(products=("moor", "moor-standin")):
     """Builds `products` in release where scripts/test builds the binary users install
     (`.build-release`, with the static Swift runtime on Linux); returns the bin directory."""

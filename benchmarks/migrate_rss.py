@@ -15,16 +15,6 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LAB = loopback.SEED_CLUSTER
 
 
-def peak(pid, samples):
-    while True:
-        try:
-            with open(f"/proc/{pid}/status") as f:
-                for line in f:
-                    if line.startswith("VmHWM:"):
-                        samples.append(int(line.split()[1]))
-        except OSError:
-            return
-        time.sleep(0.02)
 
 
 def main():
@@ -55,7 +45,7 @@ def main():
         start = time.perf_counter()
         child = subprocess.Popen([os.path.join(bin_dir, "moor"), "migrate", "-f", lab], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         samples = []
-        sampler = threading.Thread(target=peak, args=(child.pid, samples), daemon=True)
+        sampler = threading.Thread(target=loopback.peak_rss, args=(child.pid, samples), daemon=True)
         sampler.start()
         _, status = os.waitpid(child.pid, 0)
         wall = time.perf_counter() - start

@@ -44,4 +44,23 @@ struct ClusterVolumes: Sendable {
     func run(_ words: [String], stdinFile: String? = nil, stdoutFile: String? = nil) async throws {
         _ = try await provider.onNodeAsRoot(words, stdinFile: stdinFile, stdoutFile: stdoutFile, session)
     }
+
+    /// A directory's manifest as the node computes it (empty for a missing directory when
+    /// `ifPresent`), through a scratch file in the state directory.
+    func manifest(of path: String, ifPresent: Bool = false) async throws -> BackupManifest {
+        let scratch = context.stateDirectory + "/manifest-\(UUID().uuidString).tmp"
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        try await run(ifPresent ? VolumeCommands.manifestIfPresent(path) : VolumeCommands.manifest(path), stdoutFile: scratch)
+        return try BackupManifest.parse(try context.files.read(scratch, limit: 256 << 20))
+    }
+
+    /// The backup's manifest of `claim`.
+    func expected(_ claim: BackupRecord.Claim, in backup: BackupRecord) throws -> BackupManifest {
+        try BackupManifest.parse(try context.files.read(backup.directory + "/" + claim.manifest, limit: 256 << 20))
+    }
+
+    /// The first way `path` on the node differs from the backup's copy of `claim`, or nil.
+    func difference(_ claim: BackupRecord.Claim, at path: String, backup: BackupRecord) async throws -> String? {
+        try expected(claim, in: backup).differences(from: try await manifest(of: path)).first
+    }
 }

@@ -33,22 +33,17 @@ struct VolumeRestorer: Sendable {
         let volumes = try ClusterVolumes(cluster, lab: lab, session: session)
         let existing = Set(try await volumes.volumes().volumes.map(\.volume))
         let stamp = BackupRecord.makeID(cluster: "restore", at: context.clock.date)
-        let scratch = context.stateDirectory + "/restore-\(record.id).manifest"
-        defer { try? FileManager.default.removeItem(atPath: scratch) }
         var restored = 0
         for claim in claims where claim.kind == .files {
             let volume = claim.volume
-            let expected = try BackupManifest.parse(try context.files.read(record.directory + "/" + claim.manifest, limit: 256 << 20))
             // Restored by an earlier, interrupted run: the node already holds exactly the backup.
-            try await volumes.run(VolumeCommands.manifestIfPresent(volume.path), stdoutFile: scratch)
-            let present = try BackupManifest.parse(try context.files.read(scratch, limit: 256 << 20))
-            if present.files.isEmpty || !expected.differences(from: present).isEmpty {
+            let present = try await volumes.manifest(of: volume.path, ifPresent: true)
+            let differs = try !volumes.expected(claim, in: record).differences(from: present).isEmpty
+            if present.files.isEmpty || differs {
                 context.progress.note("restoring \(volume.claim) from backup \(record.id) into \(volume.path) on cluster \(cluster.id)")
                 try await volumes.run(VolumeCommands.restore(volume.path, stamp: stamp), stdinFile: record.directory + "/" + claim.archive)
             }
-            try await volumes.run(VolumeCommands.manifest(volume.path), stdoutFile: scratch)
-            let now = try BackupManifest.parse(try context.files.read(scratch, limit: 256 << 20))
-            if let problem = expected.differences(from: now).first {
+            if let problem = try await volumes.difference(claim, at: volume.path, backup: record) {
                 throw MoorError(.didNotTake, "\(volume.claim) restored on cluster \(cluster.id) differs from backup \(record.id): \(problem); the backup is kept at \(record.directory)")
             }
             if !existing.contains(volume.volume) {

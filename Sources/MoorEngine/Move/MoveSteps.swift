@@ -124,12 +124,7 @@ extension Mover {
 
     /// The claim's directory on the node against the backup's manifest.
     func checkOnNode(_ target: ClusterVolumes, _ claim: BackupRecord.Claim, path: String, backup: BackupRecord) async throws {
-        let scratch = context.stateDirectory + "/move-\(claim.volume.claim.fileName).manifest"
-        defer { try? FileManager.default.removeItem(atPath: scratch) }
-        try await target.run(VolumeCommands.manifest(path), stdoutFile: scratch)
-        let expected = try BackupManifest.parse(try context.files.read(backup.directory + "/" + claim.manifest, limit: 256 << 20))
-        let now = try BackupManifest.parse(try context.files.read(scratch, limit: 256 << 20))
-        if let problem = expected.differences(from: now).first {
+        if let problem = try await target.difference(claim, at: path, backup: backup) {
             throw MoorError(.didNotTake, "\(claim.volume.claim) on cluster \(target.spec.id) (\(path)) differs from backup \(backup.id): \(problem); nothing was removed from the source")
         }
     }
