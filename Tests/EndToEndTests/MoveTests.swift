@@ -39,7 +39,7 @@ import MoorTestSupport
                                     "spec": ["accessModes": ["ReadWriteOnce"], "resources": ["requests": ["storage": "2Gi"]]]]
         indri.store.appResources = ["grafana": [deployment, claim]]
         for object in [deployment, claim] { try indri.store.put(json: try Self.text(object)) }
-        _ = try indri.store.get(apiVersion: "v1", kind: "PersistentVolumeClaim", namespace: "monitoring", name: "grafana")
+        _ = indri.store.get(apiVersion: "v1", kind: "PersistentVolumeClaim", namespace: "monitoring", name: "grafana")
         try indri.store.put(json: #"{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"argocd"}}"#)
         try indri.store.put(json: try Self.text([
             "apiVersion": "argoproj.io/v1alpha1", "kind": "Application", "metadata": ["name": "grafana", "namespace": "argocd"],

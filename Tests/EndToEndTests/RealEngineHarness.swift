@@ -69,11 +69,14 @@ final class EngineLab: @unchecked Sendable {
     var network: String { id + "-net" }
     var registry: String { id + "-registry" }
 
-    init(lab text: (String) -> String) throws {
+    /// `realKubectl`: the real kubectl (for the API emulator) instead of the stand-in.
+    init(realKubectl: Bool = false, lab text: (String) -> String) throws {
         try RealEngine.ready()
-        lab = try Homelab(lab: "", standIns: ["minikube", "tailscale", "kubectl", "op"])
+        lab = try Homelab(lab: "", standIns: ["minikube", "tailscale", "op"] + (realKubectl ? [] : ["kubectl"]))
         try lab.writeLab(text(id))
-        lab.extraEnvironment["PATH"] = "\(lab.bin):\(RealEngine.dockerDirectory):/usr/bin:/bin"
+        let kubectl = realKubectl ? (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
+            .first { FileManager.default.isExecutableFile(atPath: "\($0)/kubectl") }.map { ":\($0)" } ?? "" : ""
+        lab.extraEnvironment["PATH"] = "\(lab.bin):\(RealEngine.dockerDirectory):/usr/bin:/bin\(kubectl)"
         if let host = RealEngine.environment["DOCKER_HOST"] { lab.extraEnvironment["DOCKER_HOST"] = host }
         try RealEngine.dockerOK(["network", "create", "--label", "moor-test=1", network])
         try RealEngine.dockerOK(["run", "-d", "--name", registry, "--label", "moor-test=1", "--network", network,

@@ -115,6 +115,45 @@ struct RealEngineTests {
         #expect(try engine.hostPort().map { "localhost:\($0)" } == engine.serveTarget)
     }
 
+    @Test func aBackupOfTheRealNodeComesBackAfterTheNodeIsDeletedBehindMoorsBack() async throws {
+        let api = try await KubeAPIServer.start()
+        defer { Task { await api.stop() } }
+        let engine = try EngineLab(realKubectl: true) { EngineLab.text(profile: $0, mirror: false) + "kubeContext: emulator\nbackups: {}\n" }
+        defer { engine.close() }
+        engine.lab.extraEnvironment["KUBECONFIG"] = try engine.lab.scratch.write("kubeconfig", api.kubeconfig(context: "emulator"))
+        let up = try await engine.lab.moor("up")
+        #expect(up.exit == 0, "\(up.stderr)")
+        _ = try engine.inNode(#"""
+            set -e
+            mkdir -p /tmp/hostpath-provisioner/media/jellyfin/metadata
+            cd /tmp/hostpath-provisioner/media/jellyfin
+            printf 'library' > "metadata/ünïcødé 🚀.nfo"
+            head -c 400000 /dev/urandom > library.db
+            ln -s library.db current
+            chown 1000:1000 library.db
+            chmod 0600 library.db
+            """#)
+        try api.store.put(json: #"{"apiVersion":"v1","kind":"PersistentVolumeClaim","metadata":{"name":"jellyfin","namespace":"media"},"spec":{"storageClassName":"standard","accessModes":["ReadWriteOnce"],"resources":{"requests":{"storage":"5Gi"}}}}"#)
+        let snapshot = #"cd /tmp/hostpath-provisioner/media/jellyfin && find . -mindepth 1 | sort | while read -r f; do printf '%s %s ' "$f" "$(stat -c '%F %a %u:%g %s' "$f")"; if [ -f "$f" ] && [ ! -L "$f" ]; then sha256sum < "$f" | cut -d ' ' -f 1; elif [ -L "$f" ]; then readlink "$f"; else echo; fi; done"#
+        let written = try engine.inNode(snapshot)
+        #expect(written.contains("./library.db regular file 600 1000:1000 400000"), "\(written)")
+
+        let backup = try await engine.lab.moor("backup", "-o", "json")
+        #expect(backup.exit == 0, "\(backup.stdout)\(backup.stderr)")
+        let id = try #require((try backup.json()["backups"] as? [[String: Any]])?.first?["id"] as? String)
+        let before = try #require(try engine.containerID())
+
+        _ = try await LocalRunner(environment: engine.lab.environment).output(Command("minikube", ["delete", "-p", engine.profile]))
+        #expect(try engine.containerID() == nil, "the node container is gone")
+        api.store.removeAll()
+        let plan = try await engine.lab.moor("plan")
+        #expect(plan.stdout.contains("restore backup \(id) ("), "\(plan.stdout)")
+        let again = try await engine.lab.moor("up")
+        #expect(again.exit == 0, "\(again.stdout)\(again.stderr)")
+        #expect(try engine.containerID() != before, "a new node container")
+        #expect(try engine.inNode(snapshot) == written, "the same bytes, modes, owners and links in the new node")
+    }
+
     @Test func doctorFindsAStaleCNIConfigInTheRealNodeAndMovesItAside() async throws {
         let engine = try EngineLab { EngineLab.text(profile: $0) }
         defer { engine.close() }
