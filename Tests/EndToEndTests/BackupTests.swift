@@ -21,10 +21,7 @@ final class BackupLab: @unchecked Sendable {
         lab = try Homelab(lab: "version: 1\n", standIns: ["minikube", "docker", "tailscale", "op"])
         api = try await KubeAPIServer.start()
         lab.extraEnvironment["KUBECONFIG"] = try lab.scratch.write("kubeconfig", api.kubeconfig(context: "minikube"))
-        let ca = try TestPKI.authority()
-        let leaf = try TestPKI.leaf("manifests", dns: ["localhost"], ips: ["127.0.0.1"], issuer: ca)
-        lab.extraEnvironment["CURL_CA_BUNDLE"] = try lab.scratch.write("ca.pem", ca.certificatePEM)
-        manifestServer = try await TestServer.start(.http(status: 200, body: try Fixtures.text("argocd/install.minimal.DERIVED.yaml")), tls: leaf)
+        manifestServer = try await lab.serveArgoInstallManifest()
         try lab.writeLab(SeedLab.text(runtime: "containerd") + """
             kubeContext: minikube
             gitops:

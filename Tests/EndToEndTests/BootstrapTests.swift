@@ -9,6 +9,16 @@ import MoorTestSupport
 /// tailscale and op; the real kubectl against the API emulator (which installs nothing but
 /// stores what is applied, makes Deployments ready, and creates an app of apps' children as
 /// it syncs); the install manifest served over HTTPS from loopback and fetched with curl.
+extension Homelab {
+    /// ArgoCD's install manifest (the fixture) over HTTPS on loopback, its CA given to curl.
+    func serveArgoInstallManifest() async throws -> TestServer {
+        let ca = try TestPKI.authority()
+        let leaf = try TestPKI.leaf("manifests", dns: ["localhost"], ips: ["127.0.0.1"], issuer: ca)
+        extraEnvironment["CURL_CA_BUNDLE"] = try scratch.write("ca.pem", ca.certificatePEM)
+        return try await TestServer.start(.http(status: 200, body: try Fixtures.text("argocd/install.minimal.DERIVED.yaml")), tls: leaf)
+    }
+}
+
 @Suite(.serialized) struct BootstrapTests {
     let lab: Homelab
     let api: KubeAPIServer
@@ -21,10 +31,7 @@ import MoorTestSupport
         lab = try Homelab(lab: "version: 1\n", standIns: ["minikube", "docker", "tailscale", "op"])
         api = try await KubeAPIServer.start()
         lab.extraEnvironment["KUBECONFIG"] = try lab.scratch.write("kubeconfig", api.kubeconfig(context: "minikube"))
-        let ca = try TestPKI.authority()
-        let leaf = try TestPKI.leaf("manifests", dns: ["localhost"], ips: ["127.0.0.1"], issuer: ca)
-        lab.extraEnvironment["CURL_CA_BUNDLE"] = try lab.scratch.write("ca.pem", ca.certificatePEM)
-        manifestServer = try await TestServer.start(.http(status: 200, body: try Fixtures.text("argocd/install.minimal.DERIVED.yaml")), tls: leaf)
+        manifestServer = try await lab.serveArgoInstallManifest()
         manifestURL = "https://127.0.0.1:\(manifestServer.port)/v3.1.9/install.yaml"
         try lab.writeLab(labText(manifest: manifestURL))
         _ = try lab.scratch.write("argocd/manifests/grafana-config/secret-admin.yaml.tpl",

@@ -109,7 +109,7 @@ import Testing
     @Test func theRestoredVolumeIsPreBoundAndRetained() throws {
         let volume = ClaimVolume(claim: ClaimName(namespace: "media", name: "jellyfin"), volume: "pvc-1", path: "/data/j", storageClass: "standard",
                                  capacity: "10Gi", accessModes: ["ReadWriteOnce"])
-        let object = volume.restoredVolume(path: "/data/j")
+        let object = volume.restoredVolume()
         let spec = try #require(object["spec"] as? [String: Any])
         #expect(spec["persistentVolumeReclaimPolicy"] as? String == "Retain")
         #expect((spec["claimRef"] as? [String: String]) == ["namespace": "media", "name": "jellyfin"])

@@ -58,7 +58,7 @@ public struct ClaimVolume: Sendable, Equatable, Codable {
     /// The PersistentVolume a restore creates before the claim exists: pre-bound to the
     /// claim by `claimRef`, on the same node path, `Retain` so deleting the claim later never
     /// deletes the data. The claim ArgoCD then creates binds to it instead of a new volume.
-    public func restoredVolume(path restoredPath: String) -> [String: Any] {
+    public func restoredVolume() -> [String: Any] {
         [
             "apiVersion": "v1", "kind": "PersistentVolume",
             "metadata": ["name": volume, "labels": ["app.kubernetes.io/managed-by": "moor"],
@@ -68,7 +68,7 @@ public struct ClaimVolume: Sendable, Equatable, Codable {
                 "accessModes": accessModes,
                 "persistentVolumeReclaimPolicy": "Retain",
                 "storageClassName": storageClass,
-                "hostPath": ["path": restoredPath, "type": "DirectoryOrCreate"],
+                "hostPath": ["path": path, "type": "DirectoryOrCreate"],
                 "claimRef": ["namespace": claim.namespace, "name": claim.name],
             ] as [String: Any],
         ]

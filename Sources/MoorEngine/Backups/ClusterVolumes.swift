@@ -27,6 +27,11 @@ struct ClusterVolumes: Sendable {
                                     runner: context.runner, context: kubeContext)
     }
 
+    /// `kubectl apply -f -` of one object, built in memory.
+    func apply(_ object: [String: Any]) async throws {
+        _ = try await kubectl(["apply", "-f", "-"], stdin: Array(try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])))
+    }
+
     /// The bound volumes with a directory on the node, and the others with why they are not.
     func volumes() async throws -> (volumes: [ClaimVolume], skipped: [String]) {
         try ClaimVolume.parse(try await kubectl(["get", "persistentvolumes", "-o", "json"]))

@@ -60,7 +60,3 @@ struct DatabasesKind: ResourceKind {
         try journal.completeFollowUp(pending.id)
     }
 }
-
-extension VolumesKind {
-    static func id(_ spec: ClusterSpec) -> ResourceID { .other(kind: "volumes", name: spec.id) }
-}

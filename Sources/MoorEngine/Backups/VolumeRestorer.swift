@@ -47,9 +47,7 @@ struct VolumeRestorer: Sendable {
                 throw MoorError(.didNotTake, "\(volume.claim) restored on cluster \(cluster.id) differs from backup \(record.id): \(problem); the backup is kept at \(record.directory)")
             }
             if !existing.contains(volume.volume) {
-                let object = volume.restoredVolume(path: volume.path)
-                let json = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-                _ = try await volumes.kubectl(["apply", "-f", "-"], stdin: Array(json))
+                try await volumes.apply(volume.restoredVolume())
             }
             restored += 1
         }

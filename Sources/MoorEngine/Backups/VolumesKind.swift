@@ -16,7 +16,8 @@ struct VolumesKind: ResourceKind {
     var kind: String { "volumes" }
     var scope: String? { spec.label }
     var needs: [String] { ["cluster"] }
-    var id: ResourceID { .other(kind: "volumes", name: spec.id) }
+    var id: ResourceID { Self.id(spec) }
+    static func id(_ spec: ClusterSpec) -> ResourceID { .other(kind: "volumes", name: spec.id) }
 
     struct Observed: Sendable {
         var pending: FollowUp?
@@ -109,7 +110,7 @@ struct VolumesKind: ResourceKind {
     /// before the cluster exists, so an interrupted `up` still restores on its next run.
     static func markPending(_ spec: ClusterSpec, _ apply: ApplyContext) throws {
         guard let record = try choose(spec, apply.context).0 else { return }
-        let id = ResourceID.other(kind: "volumes", name: spec.id).description
+        let id = Self.id(spec).description
         if try apply.context.journal.pendingFollowUps().contains(where: { $0.kind == followUp && $0.resource == id }) { return }
         _ = try apply.run.addFollowUp(kind: followUp, resource: id, detail: record.id)
     }

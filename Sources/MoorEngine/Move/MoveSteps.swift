@@ -49,7 +49,7 @@ extension Mover {
             for claim in backup.claims where claim.kind == .files { try BackupVerifier.check(claim, in: backup.directory, files: context.files) }
             for dump in backup.databaseDumps { try PostgresDumper.verify(dump, in: backup.directory) }
             let placement = try await VolumePlacement.read(target)
-            _ = try await target.kubectl(["apply", "-f", "-"], stdin: try Self.json(["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": plan.namespace]]))
+            try await target.apply(["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": plan.namespace]])
             let existing = Dictionary(try await target.volumes().volumes.map { ($0.claim, $0) }, uniquingKeysWith: { first, _ in first })
             var restored: [String] = []
             for claim in backup.claims where claim.kind == .files {
@@ -64,8 +64,8 @@ extension Mover {
                                      stdinFile: backup.directory + "/" + claim.archive)
                 try await checkOnNode(target, claim, path: volume.path, backup: backup)
                 if existing[volume.claim] == nil {
-                    _ = try await target.kubectl(["apply", "-f", "-"], stdin: try Self.json(volume.restoredVolume(path: volume.path)))
-                    _ = try await target.kubectl(["apply", "-f", "-"], stdin: try Self.json(Self.claimObject(volume)))
+                    try await target.apply(volume.restoredVolume())
+                    try await target.apply(Self.claimObject(volume))
                 }
                 restored.append("\(volume.claim) at \(volume.path)")
             }
@@ -127,10 +127,6 @@ extension Mover {
         if let problem = try await target.difference(claim, at: path, backup: backup) {
             throw MoorError(.didNotTake, "\(claim.volume.claim) on cluster \(target.spec.id) (\(path)) differs from backup \(backup.id): \(problem); nothing was removed from the source")
         }
-    }
-
-    static func json(_ object: [String: Any]) throws -> [UInt8] {
-        Array(try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]))
     }
 
     static func claimObject(_ volume: ClaimVolume) -> [String: Any] {
