@@ -13,17 +13,47 @@ real tar streams the directory straight into the backup file as it would over ss
 - restore: `moor backups restore ID` (the archive checked, unpacked, the directory's manifest
   checked) against `cat FILE | tar -C DIR -xf -`.
 
+Before every timed run, bare or moor's, the source is read into the page cache and the disk
+queue flushed, so each starts from the same state. Each run's CPU (user + system, with every
+process it started) is printed beside its time: on a 2-core machine the hashes moor adds
+(the node's manifest, the archive's check) compete with tar for the same cores.
+
 Bars: moor's peak RSS < 64 MB (VmHWM of the moor process, sampled from /proc), time ≤ 1.3×
 the bare tar. Linux only (VmHWM). Builds the release binaries (the scratch path scripts/test uses).
 """
 import loopback
-import argparse, json, os, shutil, statistics, subprocess, sys, tempfile, threading, time
+import argparse, json, os, resource, shutil, statistics, subprocess, sys, tempfile, threading, time
 
 
+def children_cpu():
+    """CPU seconds (user + system) of every child reaped so far, with their own children."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def warm(*paths):
+    """Reads every file under `paths` (into the page cache), then flushes dirty pages: each
+    timed run, bare or moor's, starts from the same cached source and a clean disk queue."""
+    for path in paths:
+        files = [os.path.join(d, f) for d, _, names in os.walk(path) for f in names] if os.path.isdir(path) else [path]
+        for name in files:
+            with open(name, "rb") as f:
+                while f.read(1 << 20):
+                    pass
+    os.sync()
+
+
+def timed_bare(script, *args):
+    """Runs a bare shell pipeline; returns (seconds, CPU seconds)."""
+    cpu = children_cpu()
+    start = time.perf_counter()
+    subprocess.run(["sh", "-c", script, "sh", *args], check=True)
+    return time.perf_counter() - start, children_cpu() - cpu
 
 
 def timed_moor(moor, args, env):
-    """Runs moor; returns (seconds, peak RSS in MB, stdout)."""
+    """Runs moor; returns (seconds, peak RSS in MB, stdout, CPU seconds of moor and its children)."""
+    cpu = children_cpu()
     start = time.perf_counter()
     child = subprocess.Popen([moor, *args] + (["--debug"] if DEBUG else []), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     samples = []
@@ -34,7 +64,7 @@ def timed_moor(moor, args, env):
         print(f"--- moor {args[0]} {seconds:.2f} s\n" + "\n".join(line for line in err.splitlines() if "exit" in line), file=sys.stderr)
     if child.returncode != 0:
         sys.exit(f"moor {' '.join(args)} failed ({child.returncode}): {err.strip()}")
-    return seconds, (max(samples) / 1024 if samples else float("nan")), out
+    return seconds, (max(samples) / 1024 if samples else float("nan")), out, children_cpu() - cpu
 
 
 DEBUG = False
@@ -101,32 +131,33 @@ def main():
             f.write(f"version: 1\nclusters:\n  bench:\n    provider: k3s\n    kubeContext: bench\nbackups:\n  path: {backups}\n")
 
         bare = os.path.join(work, "bare.tar")
-        results = {"backup": {"bare": [], "moor": [], "rss": []}, "restore": {"bare": [], "moor": [], "rss": []}}
+        results = {name: {"bare": [], "moor": [], "rss": [], "bare_cpu": [], "moor_cpu": []} for name in ("backup", "restore")}
+
+        def record(name, bare, moor_run):
+            results[name]["bare"].append(bare[0])
+            results[name]["bare_cpu"].append(bare[1])
+            results[name]["moor"].append(moor_run[0])
+            results[name]["rss"].append(moor_run[1])
+            results[name]["moor_cpu"].append(moor_run[3])
         verify = []
         for _ in range(args.rounds):
-            os.sync()
-            start = time.perf_counter()
-            subprocess.run(["sh", "-c", 'tar -C "$1" -cf - . | cat > "$2"', "sh", volume, bare], check=True)
-            results["backup"]["bare"].append(time.perf_counter() - start)
-            os.sync()
-            seconds, rss, out = timed_moor(moor, ["backup", "-f", lab, "-o", "json"], env)
-            results["backup"]["moor"].append(seconds)
-            results["backup"]["rss"].append(rss)
-            backup_id = json.loads(out)["backups"][0]["id"]
+            warm(volume)
+            bare_run = timed_bare('tar -C "$1" -cf - . | cat > "$2"', volume, bare)
+            warm(volume)
+            moor_run = timed_moor(moor, ["backup", "-f", lab, "-o", "json"], env)
+            record("backup", bare_run, moor_run)
+            backup_id = json.loads(moor_run[2])["backups"][0]["id"]
             verify.append(timed_moor(moor, ["backups", "verify", backup_id, "-f", lab], env)[0])
 
             target = os.path.join(work, "bare-restore")
             drop(target)
             os.makedirs(target)
-            os.sync()
-            start = time.perf_counter()
-            subprocess.run(["sh", "-c", 'cat "$1" | tar -C "$2" -xf -', "sh", bare, target], check=True)
-            results["restore"]["bare"].append(time.perf_counter() - start)
+            warm(bare)
+            bare_run = timed_bare('cat "$1" | tar -C "$2" -xf -', bare, target)
             drop(target)
-            os.sync()
-            seconds, rss, _ = timed_moor(moor, ["backups", "restore", backup_id, "-f", lab], env)
-            results["restore"]["moor"].append(seconds)
-            results["restore"]["rss"].append(rss)
+            warm(os.path.join(backups, "bench", backup_id))
+            moor_run = timed_moor(moor, ["backups", "restore", backup_id, "-f", lab], env)
+            record("restore", bare_run, moor_run)
             for entry in os.listdir(os.path.dirname(volume)):
                 if ".moor-replaced-" in entry:
                     drop(os.path.join(os.path.dirname(volume), entry))
@@ -137,8 +168,11 @@ def main():
         print(f"{args.megabytes} MB in {files} files, {args.rounds} rounds (medians):")
         for name, row in results.items():
             bare_s, moor_s, rss = statistics.median(row["bare"]), statistics.median(row["moor"]), max(row["rss"])
+            bare_cpu, moor_cpu = statistics.median(row["bare_cpu"]), statistics.median(row["moor_cpu"])
             ratio = moor_s / bare_s
             print(f"  {name}: moor {moor_s:.2f} s, bare tar {bare_s:.2f} s, ratio {ratio:.2f} (bar ≤ 1.3); moor's peak RSS {rss:.1f} MB (bar < 64 MB)")
+            print(f"    CPU (user + system, every process): moor {moor_cpu:.2f} s, bare {bare_cpu:.2f} s; "
+                  f"each run: moor {' '.join(f'{x:.2f}' for x in row['moor'])}, bare {' '.join(f'{x:.2f}' for x in row['bare'])}")
             ok = ok and rss < 64 and ratio <= 1.3
         return 0 if ok else 1
     finally:

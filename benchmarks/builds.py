@@ -1,6 +1,7 @@
 """Building what the benchmarks that compare builds run: the debug build with its tests, and
-the release build as installed (static Swift runtime on Linux), in `.build-release`."""
+the release build as installed (loopback.RELEASE_FLAGS), in `.build-release`."""
 import os, subprocess, sys
+from loopback import RELEASE_FLAGS
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -14,7 +15,7 @@ def debug_and_release():
     build = run(["swift", "build", "--build-tests"])
     if build.returncode != 0:
         sys.exit(build.stdout + build.stderr)
-    release = ["-c", "release", *(["--static-swift-stdlib"] if sys.platform.startswith("linux") else []), "--scratch-path", ".build-release"]
+    release = [*RELEASE_FLAGS, "--scratch-path", ".build-release"]
     for product in ["moor", "moor-standin"]:
         done = run(["swift", "build", *release, "--product", product])
         if done.returncode != 0:

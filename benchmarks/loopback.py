@@ -19,11 +19,15 @@ def peak_rss(pid, samples):
         time.sleep(0.01)
 
 
+# The release build as installed (README, scripts/test): no debug information, and the static
+# Swift runtime on Linux.
+RELEASE_FLAGS = ["-c", "release", "-debug-info-format", "none"] + (["--static-swift-stdlib"] if sys.platform.startswith("linux") else [])
+
+
 def release_bin(products=("moor", "moor-standin")):
     """Builds `products` in release where scripts/test builds the binary users install
-    (`.build-release`, with the static Swift runtime on Linux); returns the bin directory."""
-    static = ["--static-swift-stdlib"] if sys.platform.startswith("linux") else []
-    base = ["swift", "build", "-c", "release", *static, "--scratch-path", os.path.join(ROOT, ".build-release")]
+    (`.build-release`, with RELEASE_FLAGS); returns the bin directory."""
+    base = ["swift", "build", *RELEASE_FLAGS, "--scratch-path", os.path.join(ROOT, ".build-release")]
     for product in products:
         subprocess.run(base + ["--product", product], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     return subprocess.run(base + ["--show-bin-path"], cwd=ROOT, check=True, capture_output=True, text=True).stdout.strip()
